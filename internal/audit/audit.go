@@ -1,0 +1,236 @@
+// Package audit is the append-only, hash-chained audit log of security.md: every change of
+// state (who, when, from where, what, before and after) is appended in the same transaction
+// as the change, each record carries the hash of the previous one, and Verify walks the chain
+// and names the first record that does not match. Nothing in wiis updates or deletes rows of
+// audit_log.
+package audit
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"wiis/internal/store"
+)
+
+// TimeLayout is the stored form of every instant (UTC, second precision), as in
+// migrations/README.md.
+const TimeLayout = "2006-01-02T15:04:05Z"
+
+// FormatTime renders t in the stored form.
+func FormatTime(t time.Time) string { return t.UTC().Format(TimeLayout) }
+
+// ParseTime reads a stored instant.
+func ParseTime(s string) (time.Time, error) { return time.Parse(TimeLayout, s) }
+
+// Genesis is the prev_hash of the first record.
+const Genesis = "0000000000000000000000000000000000000000000000000000000000000000"
+
+// advisoryKey is the PostgreSQL advisory lock that serialises appends ("wiisaud" in ASCII).
+const advisoryKey = 0x77696973617564
+
+// Actor says who did something and from where; every audited function takes one.
+type Actor struct {
+	Username   string // "cli:NAME" for the command line, "system" for jobs
+	RemoteAddr string
+}
+
+// Record is one audit entry. Before and After are any JSON-encodable values (nil for none);
+// they must not hold secrets such as password hashes.
+type Record struct {
+	Seq        int64
+	At         time.Time
+	Actor      string
+	RemoteAddr string
+	Action     string // verb, e.g. "user.create", "login.failed"
+	Entity     string // table or kind, e.g. "user"
+	EntityID   string
+	Before     any
+	After      any
+	// Read back from storage.
+	BeforeJSON, AfterJSON string
+	PrevHash, Hash        string
+}
+
+// By fills the actor fields of r from a.
+func (r Record) By(a Actor) Record {
+	r.Actor, r.RemoteAddr = a.Username, a.RemoteAddr
+	return r
+}
+
+// Now is the clock of Append; tests replace it.
+var Now = time.Now
+
+// Append writes r as the next link of the chain inside tx, so the record commits or rolls back
+// with the change it describes. Appends serialise on the chain tail: SQLite's immediate
+// transactions already hold the write lock; on PostgreSQL a transaction-scoped advisory lock
+// is taken. It returns the new record's seq.
+func Append(ctx context.Context, tx *store.Tx, r Record) (int64, error) {
+	if r.Action == "" || r.Entity == "" || r.Actor == "" {
+		return 0, errors.New("audit: a record needs an actor, an action and an entity")
+	}
+	before, err := encode(r.Before)
+	if err != nil {
+		return 0, fmt.Errorf("audit: before: %w", err)
+	}
+	after, err := encode(r.After)
+	if err != nil {
+		return 0, fmt.Errorf("audit: after: %w", err)
+	}
+	if tx.Engine == store.Postgres {
+		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(advisoryKey)); err != nil {
+			return 0, fmt.Errorf("audit: lock chain: %w", err)
+		}
+	}
+	prev := Genesis
+	err = tx.QueryRow(ctx, `SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&prev)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return 0, fmt.Errorf("audit: read chain tail: %w", err)
+	}
+	at := r.At
+	if at.IsZero() {
+		at = Now()
+	}
+	stored := Record{At: at, Actor: r.Actor, RemoteAddr: r.RemoteAddr, Action: r.Action,
+		Entity: r.Entity, EntityID: r.EntityID, BeforeJSON: before, AfterJSON: after, PrevHash: prev}
+	stored.Hash = stored.computeHash()
+	var seq int64
+	err = tx.QueryRow(ctx, `INSERT INTO audit_log (at, actor, remote_addr, action, entity, entity_id,
+		before_json, after_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+		FormatTime(at), stored.Actor, stored.RemoteAddr, stored.Action, stored.Entity, stored.EntityID,
+		before, after, prev, stored.Hash).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("audit: append: %w", err)
+	}
+	return seq, nil
+}
+
+func encode(v any) (string, error) {
+	if v == nil {
+		return "", nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "", err
+	}
+	return string(b), nil
+}
+
+// computeHash is sha256 over the previous hash and the canonical fields: a JSON array of
+// strings, so no field boundary can be shifted into another.
+func (r Record) computeHash() string {
+	canon, _ := json.Marshal([]string{r.PrevHash, FormatTime(r.At), r.Actor, r.RemoteAddr,
+		r.Action, r.Entity, r.EntityID, r.BeforeJSON, r.AfterJSON})
+	sum := sha256.Sum256(canon)
+	return hex.EncodeToString(sum[:])
+}
+
+// Result is what Verify found.
+type Result struct {
+	Records   int64  // records checked
+	BrokenSeq int64  // 0 when the chain is intact
+	Reason    string // why BrokenSeq is broken
+}
+
+// OK reports whether the chain is intact.
+func (r Result) OK() bool { return r.BrokenSeq == 0 }
+
+// Verify walks the whole chain in seq order and stops at the first record whose prev_hash is
+// not its predecessor's hash or whose hash does not match its content.
+func Verify(ctx context.Context, db *store.DB) (Result, error) {
+	rows, err := db.Query(ctx, `SELECT seq, at, actor, remote_addr, action, entity, entity_id,
+		before_json, after_json, prev_hash, hash FROM audit_log ORDER BY seq`)
+	if err != nil {
+		return Result{}, fmt.Errorf("audit: verify: %w", err)
+	}
+	defer rows.Close()
+	var res Result
+	prev := Genesis
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return res, fmt.Errorf("audit: verify: %w", err)
+		}
+		res.Records++
+		switch {
+		case r.PrevHash != prev:
+			res.BrokenSeq, res.Reason = r.Seq, "prev_hash does not match the previous record (a record was removed or altered)"
+		case r.computeHash() != r.Hash:
+			res.BrokenSeq, res.Reason = r.Seq, "hash does not match the record's content (the record was altered)"
+		}
+		if res.BrokenSeq != 0 {
+			return res, nil
+		}
+		prev = r.Hash
+	}
+	return res, rows.Err()
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scan(s scanner) (Record, error) {
+	var r Record
+	var at string
+	err := s.Scan(&r.Seq, &at, &r.Actor, &r.RemoteAddr, &r.Action, &r.Entity, &r.EntityID,
+		&r.BeforeJSON, &r.AfterJSON, &r.PrevHash, &r.Hash)
+	if err != nil {
+		return r, err
+	}
+	r.At, err = ParseTime(at)
+	return r, err
+}
+
+// Filter selects records for List; zero fields match everything.
+type Filter struct {
+	Actor     string
+	Entity    string
+	EntityID  string
+	Action    string
+	BeforeSeq int64 // page backwards: records with seq below this
+	Limit     int
+}
+
+// List returns records newest first, for the auditor's pages.
+func List(ctx context.Context, q store.Querier, f Filter) ([]Record, error) {
+	where, args := "1=1", []any{}
+	add := func(cond string, v any) { where += " AND " + cond; args = append(args, v) }
+	if f.Actor != "" {
+		add("actor = ?", f.Actor)
+	}
+	if f.Entity != "" {
+		add("entity = ?", f.Entity)
+	}
+	if f.EntityID != "" {
+		add("entity_id = ?", f.EntityID)
+	}
+	if f.Action != "" {
+		add("action = ?", f.Action)
+	}
+	if f.BeforeSeq > 0 {
+		add("seq < ?", f.BeforeSeq)
+	}
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	args = append(args, f.Limit)
+	rows, err := q.Query(ctx, `SELECT seq, at, actor, remote_addr, action, entity, entity_id,
+		before_json, after_json, prev_hash, hash FROM audit_log WHERE `+where+` ORDER BY seq DESC LIMIT ?`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("audit: list: %w", err)
+	}
+	defer rows.Close()
+	var out []Record
+	for rows.Next() {
+		r, err := scan(rows)
+		if err != nil {
+			return nil, fmt.Errorf("audit: list: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
