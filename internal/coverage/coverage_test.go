@@ -17,7 +17,7 @@ func ev(t *testing.T, k Kind, month, rec string, base int64) Event {
 
 func TestMonthRoundTripAndArithmetic(t *testing.T) {
 	m := mustMonth(t, "2024-01")
-	if (m - 1).String() != "2023-12" || (m + 11).String() != "2024-12" {
+	if (m-1).String() != "2023-12" || (m+11).String() != "2024-12" {
 		t.Fatalf("month arithmetic: %s %s", m-1, m+11)
 	}
 	for _, bad := range []string{"2024-13", "2024-00", "24-01", "2024/01", "2024-1x"} {
