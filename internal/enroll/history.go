@@ -1,0 +1,202 @@
+package enroll
+
+import (
+	"context"
+	"database/sql"
+	"sort"
+	"strings"
+
+	"wiis/internal/coverage"
+	"wiis/internal/money"
+	"wiis/internal/store"
+)
+
+// Coverage is one continuous insured period of a person at an employer, for history pages.
+type Coverage struct {
+	IDNumber string `json:"id_number"`
+	Name     string `json:"name,omitempty"`
+	USCC     string `json:"uscc"`
+	Employer string `json:"employer,omitempty"`
+	From     string `json:"from"`
+	To       string `json:"to,omitempty"` // empty: open
+	Category string `json:"category"`
+	Base     string `json:"current_base"` // base in the last covered month
+}
+
+// History is a person's or an employer's full enrollment story on one page.
+type History struct {
+	Events   []Event    `json:"events"`
+	Coverage []Coverage `json:"coverage"`
+}
+
+// PersonHistory returns every event of a person with every employer, and the coverage periods
+// up to asOf (YYYY-MM).
+func PersonHistory(ctx context.Context, q store.Querier, id, asOf string) (History, error) {
+	return history(ctx, q, `e.id_number = ?`, id, asOf)
+}
+
+// EmployerHistory returns every event at an employer and the coverage of each person.
+func EmployerHistory(ctx context.Context, q store.Querier, uscc, asOf string) (History, error) {
+	return history(ctx, q, `e.uscc = ?`, uscc, asOf)
+}
+
+func history(ctx context.Context, q store.Querier, where, arg, asOf string) (History, error) {
+	var h History
+	as, err := coverage.ParseMonth(asOf)
+	if err != nil {
+		return h, err
+	}
+	rows, err := q.Query(ctx, `SELECT e.id, e.id_number, e.uscc, e.event, e.month, e.recorded_on, e.monthly_base, e.category,
+			COALESCE(p.name, ''), COALESCE(m.name, '')
+		FROM enrollment_events e LEFT JOIN persons p ON p.id_number = e.id_number LEFT JOIN employers m ON m.uscc = e.uscc
+		WHERE `+where+` ORDER BY e.id_number, e.uscc, e.month, e.recorded_on`, arg)
+	if err != nil {
+		return h, err
+	}
+	defer rows.Close()
+	type pair struct{ id, uscc string }
+	events := map[pair][]coverage.Event{}
+	cats := map[pair]map[string]string{} // month|recorded → category of adds
+	names := map[pair][2]string{}
+	var order []pair
+	for rows.Next() {
+		var ev Event
+		var base sql.NullInt64
+		var cat sql.NullString
+		var pname, ename string
+		if err := rows.Scan(&ev.ID, &ev.IDNumber, &ev.USCC, &ev.Event, &ev.Month, &ev.RecordedOn, &base, &cat, &pname, &ename); err != nil {
+			return h, err
+		}
+		if base.Valid {
+			a := money.Amount(base.Int64)
+			ev.MonthlyBase = &a
+		}
+		ev.Category = cat.String
+		h.Events = append(h.Events, ev)
+		k := pair{ev.IDNumber, ev.USCC}
+		if _, ok := events[k]; !ok {
+			order = append(order, k)
+			cats[k] = map[string]string{}
+			names[k] = [2]string{pname, ename}
+		}
+		kind, _ := coverage.ParseKind(ev.Event)
+		m, _ := coverage.ParseMonth(ev.Month)
+		events[k] = append(events[k], coverage.Event{Kind: kind, Month: m, RecordedOn: ev.RecordedOn, Base: base.Int64, HasBase: base.Valid})
+		if ev.Event == "add" {
+			cats[k][ev.Month+"|"+ev.RecordedOn] = ev.Category
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return h, err
+	}
+	for _, k := range order {
+		evs := events[k]
+		coverage.Sort(evs)
+		for _, p := range coverage.Periods(evs, as) {
+			c := Coverage{IDNumber: k.id, USCC: k.uscc, Name: names[k][0], Employer: names[k][1], From: p.From.String(),
+				Category: cats[k][p.Start.Month.String()+"|"+p.Start.RecordedOn]}
+			if !p.Open {
+				c.To = p.To.String()
+			}
+			if b, ok := coverage.BaseAt(evs, p.To); ok {
+				c.Base = money.Amount(b).String()
+			}
+			h.Coverage = append(h.Coverage, c)
+		}
+	}
+	sort.SliceStable(h.Events, func(i, j int) bool {
+		if h.Events[i].Month != h.Events[j].Month {
+			return h.Events[i].Month > h.Events[j].Month
+		}
+		return h.Events[i].RecordedOn > h.Events[j].RecordedOn
+	})
+	return h, nil
+}
+
+// Hit is one search result.
+type Hit struct {
+	Kind  string `json:"kind"` // person | employer
+	Key   string `json:"key"`  // id_number or uscc
+	Name  string `json:"name"`
+	Extra string `json:"extra,omitempty"`
+}
+
+// Search finds persons and employers by ID number, credit code (exact or prefix) or name
+// (substring), at most limit of each: the teller's one search box.
+func Search(ctx context.Context, q store.Querier, term string, limit int) ([]Hit, error) {
+	term = strings.TrimSpace(term)
+	if term == "" {
+		return nil, nil
+	}
+	up := strings.ToUpper(term)
+	like := "%" + strings.NewReplacer("%", "", "_", "").Replace(term) + "%"
+	var out []Hit
+	rows, err := q.Query(ctx, `SELECT id_number, name FROM persons WHERE id_number = ? OR name LIKE ? OR id_number LIKE ? ORDER BY name, id_number LIMIT ?`,
+		up, like, up+"%", limit)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var h Hit
+		if err := rows.Scan(&h.Key, &h.Name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		h.Kind = "person"
+		out = append(out, h)
+	}
+	rows.Close()
+	rows, err = q.Query(ctx, `SELECT uscc, name, region FROM employers WHERE uscc = ? OR name LIKE ? OR uscc LIKE ? ORDER BY name LIMIT ?`,
+		up, like, up+"%", limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var h Hit
+		if err := rows.Scan(&h.Key, &h.Name, &h.Extra); err != nil {
+			return nil, err
+		}
+		h.Kind = "employer"
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// CoveredInMonth returns the persons an employer covers in month m with their applied
+// category and base: the input of the monthly assessment.
+func CoveredInMonth(ctx context.Context, q store.Querier, uscc, month string) ([]Coverage, error) {
+	h, err := EmployerHistory(ctx, q, uscc, month)
+	if err != nil {
+		return nil, err
+	}
+	m, _ := coverage.ParseMonth(month)
+	byPair := map[string][]coverage.Event{}
+	for _, ev := range h.Events {
+		kind, _ := coverage.ParseKind(ev.Event)
+		em, _ := coverage.ParseMonth(ev.Month)
+		e := coverage.Event{Kind: kind, Month: em, RecordedOn: ev.RecordedOn}
+		if ev.MonthlyBase != nil {
+			e.Base, e.HasBase = int64(*ev.MonthlyBase), true
+		}
+		byPair[ev.IDNumber] = append(byPair[ev.IDNumber], e)
+	}
+	var out []Coverage
+	for _, c := range h.Coverage {
+		f, _ := coverage.ParseMonth(c.From)
+		to := m
+		if c.To != "" {
+			to, _ = coverage.ParseMonth(c.To)
+		}
+		if f > m || to < m {
+			continue
+		}
+		evs := byPair[c.IDNumber]
+		coverage.Sort(evs)
+		if b, ok := coverage.BaseAt(evs, m); ok {
+			c.Base = money.Amount(b).String()
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
