@@ -5,10 +5,6 @@ package storetest
 
 import (
 	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
-	"net/url"
 	"os"
 	"path/filepath"
 	"sync"
@@ -65,27 +61,10 @@ func DSN(t testing.TB, e store.Engine) string {
 	if base == "" {
 		t.Skip(PostgresEnv + " not set: PostgreSQL test skipped")
 	}
-	b := make([]byte, 6)
-	rand.Read(b)
-	schema := "wiis_t_" + hex.EncodeToString(b)
-	admin, err := sql.Open("pgx", base)
+	dsn, drop, err := store.TempSchema(context.Background(), base, "wiis_t")
 	if err != nil {
 		t.Fatalf("postgres: %v", err)
 	}
-	if _, err := admin.Exec("CREATE SCHEMA " + schema); err != nil {
-		admin.Close()
-		t.Fatalf("postgres: create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
-		admin.Close()
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatalf("postgres: bad %s: %v", PostgresEnv, err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	return u.String()
+	t.Cleanup(drop)
+	return dsn
 }
