@@ -18,6 +18,8 @@ import (
 	"wiis/internal/contrib"
 	"wiis/internal/coverage"
 	"wiis/internal/enroll"
+	"wiis/internal/fund"
+	"wiis/internal/fund/ledger"
 	"wiis/internal/idcode"
 	"wiis/internal/money"
 	"wiis/internal/policy"
@@ -226,11 +228,24 @@ func RecordCollection(ctx context.Context, db *store.DB, by audit.Actor, uscc, m
 		return apperr.Invalidf("amount", "金额必须大于零 / amount must be positive")
 	}
 	return db.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := enroll.GetEmployer(ctx, tx, uscc); err != nil {
+		emp, err := enroll.GetEmployer(ctx, tx, uscc)
+		if err != nil {
 			return err
 		}
-		_, err := tx.Exec(ctx, `INSERT INTO contributions_collected (uscc, month, amount, collected_on) VALUES (?, ?, ?, ?)
-			ON CONFLICT (uscc, month, collected_on) DO UPDATE SET amount = excluded.amount`, uscc, month, int64(amount), on)
+		var exists int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contributions_collected WHERE uscc = ? AND month = ? AND collected_on = ?`, uscc, month, on).Scan(&exists); err != nil {
+			return err
+		}
+		if exists > 0 {
+			return apperr.Conflictf("collected_on", "该笔征缴已登记 / this collection is already recorded")
+		}
+		// The money enters the fund of the employer's city (the accounting unit) the same day.
+		unit := emp.Region[:4] + "00"
+		if _, err := ledger.Post(ctx, tx, by, "collection", uscc+":"+month+":"+on,
+			fund.Income(unit, on, "contributions", amount, "征缴收入 "+emp.Name+" "+month)); err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `INSERT INTO contributions_collected (uscc, month, amount, collected_on) VALUES (?, ?, ?, ?)`, uscc, month, int64(amount), on)
 		if err != nil {
 			return err
 		}

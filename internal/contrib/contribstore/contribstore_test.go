@@ -10,6 +10,7 @@ import (
 	"wiis/internal/audit"
 	"wiis/internal/contrib/contribstore"
 	"wiis/internal/enroll"
+	"wiis/internal/fund/ledger"
 	"wiis/internal/idcode"
 	"wiis/internal/money"
 	"wiis/internal/policy"
@@ -119,6 +120,28 @@ func TestEnrollingAWorkerChangesTheMonthlyAssessment(t *testing.T) {
 		}
 		if res, err := audit.Verify(ctx, db); err != nil || !res.OK() {
 			t.Fatalf("audit chain: %+v %v", res, err)
+		}
+	})
+}
+
+func TestCollectionsPostToTheFundLedgerOnce(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		svc := &enroll.Service{DB: db}
+		uscc := idcode.GenerateUSCC('9', '1', "341503", 22223333)
+		if err := svc.RegisterEmployer(ctx, teller, enroll.Employer{USCC: uscc, Name: "六安测试建筑有限公司", Region: "341503", IndustryCode: "4700"}); err != nil {
+			t.Fatal(err)
+		}
+		if err := contribstore.RecordCollection(ctx, db, teller, uscc, "2024-05", money.MustParse("812.50"), "2024-05-28"); err != nil {
+			t.Fatal(err)
+		}
+		err := contribstore.RecordCollection(ctx, db, teller, uscc, "2024-05", money.MustParse("812.50"), "2024-05-28")
+		if apperr.CodeOf(err) != apperr.Conflict {
+			t.Fatalf("the same collection twice: %v", err)
+		}
+		inc, err := ledger.MonthlyNet(ctx, db, "3415", "income", "2024-01-01", "2024-12-31")
+		if err != nil || inc["2024-05"] != money.MustParse("812.50") {
+			t.Fatalf("ledger income %v %v", inc, err)
 		}
 	})
 }
