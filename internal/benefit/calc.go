@@ -2,7 +2,6 @@ package benefit
 
 import (
 	"fmt"
-	"math/big"
 	"strings"
 
 	"wiis/internal/money"
@@ -208,9 +207,9 @@ func (k *calc) ownWage(item string) (money.Amount, error) {
 		return 0, err
 	}
 	own := raw
-	if floor := area.Percent(60); raw < floor {
+	if floor := percent(area, 60); raw < floor {
 		own, rule = floor, RuleFloor
-	} else if ceiling := area.Percent(300); raw > ceiling {
+	} else if ceiling := percent(area, 300); raw > ceiling {
 		own, rule = ceiling, RuleCap
 	}
 	k.own, k.ownDone = own, true
@@ -239,7 +238,7 @@ func (k *calc) alive() error {
 			return err
 		}
 		p := nursingPercent[c.SelfCare]
-		k.add(NursingCare, PayerFund, Monthly, area.Percent(p), "第三十四条",
+		k.add(NursingCare, PayerFund, Monthly, percent(area, p), "第三十四条",
 			fmt.Sprintf("统筹地区上年度职工月平均工资 %s × %d%%（%s）", area, p, selfCareZH[c.SelfCare]))
 	}
 	if c.EmploymentEnded && c.Grade >= 5 {
@@ -289,7 +288,7 @@ func (k *calc) allowance() error {
 		return err
 	}
 	p := allowancePercent[c.Grade]
-	amount := own.Percent(p)
+	amount := percent(own, p)
 	formula := fmt.Sprintf("本人工资 %s × %d%% = %s", own, p, amount)
 	if amount < minWage {
 		formula += fmt.Sprintf("，低于当地最低工资 %s，补足至 %s", minWage, minWage)
@@ -314,17 +313,20 @@ func (k *calc) allowance() error {
 // reduction near the statutory retirement age, if any; rounded half-up once at the end.
 func (k *calc) subsidy(code, payer string, months map[int]Months, amounts map[int]money.Amount, kind string, red *ReductionRule) error {
 	g := k.c.Grade
-	var exact *big.Rat
+	// amount = value × num / den, rounded once at the end: a fixed amount (× 1), or the base ×
+	// months (held in hundredths), then × the age-reduction percentage.
+	var value money.Amount
+	var num, den int64 = 1, 1
 	var formula string
 	if a, ok := amounts[g]; ok {
-		exact = a.Rat()
+		value = a
 		formula = fmt.Sprintf("省定标准 %d 级 %s", g, a)
 	} else if m, ok := months[g]; ok {
 		base, name, err := k.subsidyBase(code)
 		if err != nil {
 			return err
 		}
-		exact = new(big.Rat).Mul(base.Rat(), big.NewRat(int64(m), 100))
+		value, num, den = base, int64(m), 100
 		formula = fmt.Sprintf("%s %s × %s 个月", name, base, m)
 	} else {
 		field := "params." + kind + "_subsidy_months"
@@ -337,7 +339,7 @@ func (k *calc) subsidy(code, payer string, months map[int]Months, amounts map[in
 			return err
 		}
 		if pct != 100 {
-			exact.Mul(exact, big.NewRat(int64(pct), 100))
+			num, den = num*int64(pct), den*100
 			formula += fmt.Sprintf(" × %d%%（%s）", pct, why)
 		}
 	}
@@ -345,7 +347,7 @@ func (k *calc) subsidy(code, payer string, months map[int]Months, amounts map[in
 	if g <= 6 {
 		article = "第三十六条"
 	}
-	k.add(code, payer, Once, money.RoundHalfUp(exact), article+"及省级实施办法", formula)
+	k.add(code, payer, Once, scale(value, num, den, false), article+"及省级实施办法", formula)
 	return nil
 }
 
@@ -442,14 +444,14 @@ func (k *calc) survivors(fromMonth *int) error {
 		}
 		pcts[i] = p
 		sumPct += p
-		total += own.Percent(p)
+		total += percent(own, p)
 	}
 	capped := total > own
 	for i, p := range pcts {
-		amount := own.Percent(p)
+		amount := percent(own, p)
 		formula := fmt.Sprintf("本人工资 %s × %d%%", own, p)
 		if capped {
-			amount = money.RoundDown(new(big.Rat).Mul(own.Rat(), big.NewRat(p, sumPct)))
+			amount = scale(own, p, sumPct, true)
 			formula += fmt.Sprintf(" ÷ %d%%（各项比例合计 %d%%，抚恤金之和不得高于本人工资，按比例核减，向下取整到分）", sumPct, sumPct)
 		}
 		if extra := dependentNote(k.c.Dependents[i]); extra != "" {
