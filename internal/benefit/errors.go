@@ -10,6 +10,7 @@ type FieldError struct {
 	MessageZH string `json:"message_zh"`
 }
 
+// Error formats "field: message" in English, for logs.
 func (e *FieldError) Error() string {
 	if e.Field == "" {
 		return e.Message

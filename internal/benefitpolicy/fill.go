@@ -34,23 +34,20 @@ func Fill(ctx context.Context, q store.Querier, c *benefit.Case) error {
 	if err := checkRegion(ctx, q, c.Region); err != nil {
 		return err
 	}
-	p := &c.Params
-	given := map[string]bool{
-		"area_avg_wage":             p.AreaAvgWage != nil,
-		"min_wage":                  p.MinWage != nil,
-		"national_income":           p.NationalIncome != nil,
-		"medical_subsidy_months":    p.MedicalSubsidyMonths != nil || p.MedicalSubsidyAmounts != nil,
-		"medical_subsidy_amounts":   p.MedicalSubsidyMonths != nil || p.MedicalSubsidyAmounts != nil,
-		"employment_subsidy_months": p.EmploymentSubsidyMonths != nil || p.EmploymentSubsidyAmounts != nil,
-		"employment_subsidy_amounts": p.EmploymentSubsidyMonths != nil ||
-			p.EmploymentSubsidyAmounts != nil,
-		"subsidy_base":          p.SubsidyBase != "",
-		"province_avg_wage":     p.ProvinceAvgWage != nil,
-		"subsidy_age_reduction": p.SubsidyAgeReduction != nil,
+	// Work in the params' JSON form: what the case gives is the base, found policy values are
+	// added under the keys it lacks, and the one strict decoder reads the result.
+	explicit, err := json.Marshal(c.Params)
+	if err != nil {
+		return err
 	}
-	found := map[string]json.RawMessage{}
+	obj := map[string]json.RawMessage{}
+	if err := json.Unmarshal(explicit, &obj); err != nil {
+		return err
+	}
+	given := func(key string) bool { _, ok := obj[key]; return ok }
+	added := false
 	for _, key := range benefit.ParamKeys {
-		if given[key] {
+		if given(key) || given(pairOf[key]) {
 			continue
 		}
 		on := c.InjuryDate
@@ -62,56 +59,30 @@ func Fill(ctx context.Context, q store.Querier, c *benefit.Case) error {
 			return err
 		}
 		if ok {
-			found[key] = v.Raw
+			obj[key], added = v.Raw, true
 		}
 	}
-	if len(found) == 0 {
+	if !added {
 		return nil
 	}
-	data, err := json.Marshal(found)
+	data, err := json.Marshal(obj)
 	if err != nil {
 		return err
 	}
-	from, err := benefit.DecodeParams(data, "policy")
+	p, err := benefit.DecodeParams(data, "policy")
 	if err != nil {
 		return fmt.Errorf("benefitpolicy: stored policy of %s does not decode: %w", c.Region, err)
 	}
-	merge(p, from)
+	c.Params = p
 	return nil
 }
 
-// merge copies into dst what src has; Fill only looked up what dst lacks.
-func merge(dst *benefit.Params, src benefit.Params) {
-	if src.AreaAvgWage != nil {
-		dst.AreaAvgWage = src.AreaAvgWage
-	}
-	if src.MinWage != nil {
-		dst.MinWage = src.MinWage
-	}
-	if src.NationalIncome != nil {
-		dst.NationalIncome = src.NationalIncome
-	}
-	if src.MedicalSubsidyMonths != nil {
-		dst.MedicalSubsidyMonths = src.MedicalSubsidyMonths
-	}
-	if src.EmploymentSubsidyMonths != nil {
-		dst.EmploymentSubsidyMonths = src.EmploymentSubsidyMonths
-	}
-	if src.MedicalSubsidyAmounts != nil {
-		dst.MedicalSubsidyAmounts = src.MedicalSubsidyAmounts
-	}
-	if src.EmploymentSubsidyAmounts != nil {
-		dst.EmploymentSubsidyAmounts = src.EmploymentSubsidyAmounts
-	}
-	if src.SubsidyBase != "" {
-		dst.SubsidyBase = src.SubsidyBase
-	}
-	if src.ProvinceAvgWage != nil {
-		dst.ProvinceAvgWage = src.ProvinceAvgWage
-	}
-	if src.SubsidyAgeReduction != nil {
-		dst.SubsidyAgeReduction = src.SubsidyAgeReduction
-	}
+// pairOf links a subsidy's months and fixed amounts, which are filled together or not at all.
+var pairOf = map[string]string{
+	"medical_subsidy_months":     "medical_subsidy_amounts",
+	"medical_subsidy_amounts":    "medical_subsidy_months",
+	"employment_subsidy_months":  "employment_subsidy_amounts",
+	"employment_subsidy_amounts": "employment_subsidy_months",
 }
 
 // checkRegion rejects a region code the regions table does not know: a typo must not fall
