@@ -32,9 +32,6 @@ func (m Months) String() string {
 	return s
 }
 
-// WholeMonths returns Months for a whole number of months.
-func WholeMonths(n int64) Months { return Months(n * 100) }
-
 // scale returns a × num / den (den > 0, num ≥ 0) rounded half-up (四舍五入), or down when down
 // is set. It gives exactly money.RoundHalfUp / money.RoundDown of the exact product, in int64
 // when that cannot overflow (every real case) and through big.Rat otherwise; the benchmark
