@@ -111,11 +111,13 @@ func (r *Rule) NewAmount(e *Entitlement, cur money.Amount) (money.Amount, error)
 // Hash identifies the rule by its meaning (not its spelling: key order, "195" vs "195.00"),
 // so applying the same rule twice is recognised and does nothing the second time.
 func (r *Rule) Hash() string {
-	sum := sha256.Sum256(r.canonical())
+	sum := sha256.Sum256(r.Canonical())
 	return hex.EncodeToString(sum[:])
 }
 
-func (r *Rule) canonical() []byte {
+// Canonical returns the rule as JSON in one spelling (sorted keys, amounts with two decimals),
+// as it is stored with the adjustment and hashed.
+func (r *Rule) Canonical() []byte {
 	m := map[string]any{"effective_month": r.EffectiveMonth.String()}
 	if d := r.Disability; d != nil {
 		s := map[string]any{}
