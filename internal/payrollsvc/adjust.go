@@ -101,7 +101,6 @@ func (s *Service) Adjust(ctx context.Context, rule *payroll.Rule, by string, pre
 	return rep, nil
 }
 
-
 // adjustAll walks every entitlement in payee order (keyset pages, so memory stays flat) and
 // adjusts those the rule applies to.
 func (s *Service) adjustAll(ctx context.Context, tx *store.Tx, rule *payroll.Rule, by string, rep *AdjustReport) error {
