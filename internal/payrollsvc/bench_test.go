@@ -189,4 +189,3 @@ func BenchmarkPayrollRun(b *testing.B) {
 		})
 	}
 }
-
