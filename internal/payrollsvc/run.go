@@ -1,0 +1,395 @@
+package payrollsvc
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"sort"
+
+	"wiis/internal/money"
+	"wiis/internal/payroll"
+	"wiis/internal/store"
+)
+
+// Run states (payroll.md: computed → approved → exported → reconciled). A run is "computing"
+// while its batches are being committed; a run found in that state was interrupted and is
+// resumed.
+const (
+	StateComputing  = "computing"
+	StateComputed   = "computed"
+	StateApproved   = "approved"
+	StateExported   = "exported"
+	StateReconciled = "reconciled"
+)
+
+// Source is the `payments.source` of the lines of the run for month m.
+func Source(m payroll.Month) string { return "payroll:" + m.String() }
+
+// ItemTotal is the number of lines and their total for one item code (back pay items apart).
+type ItemTotal struct {
+	Item  string       `json:"item"`
+	Lines int64        `json:"lines"`
+	Total money.Amount `json:"total"`
+}
+
+// Summary describes a run: its state, who prepared and approved it, and its totals.
+type Summary struct {
+	Month      string       `json:"month"`
+	State      string       `json:"state"`
+	PreparedBy string       `json:"prepared_by"`
+	ApprovedBy string       `json:"approved_by,omitempty"`
+	Lines      int64        `json:"lines"`
+	Persons    int64        `json:"persons"`
+	Total      money.Amount `json:"total"`
+	Items      []ItemTotal  `json:"items"`
+	Version    int64        `json:"version"`
+
+	resumeID, resumeItem, lastPerson string
+	items                            map[string]*ItemTotal
+}
+
+const runSelect = `SELECT month, state, prepared_by, COALESCE(approved_by, ''), lines, persons, total,
+	item_totals, version, resume_id, resume_item, last_person FROM payroll_runs WHERE month = ?`
+
+// GetRun returns the run of a month, or ErrNotFound.
+func (s *Service) GetRun(ctx context.Context, month payroll.Month) (*Summary, error) {
+	return getRun(ctx, s.DB, month)
+}
+
+func getRun(ctx context.Context, q store.Querier, month payroll.Month) (*Summary, error) {
+	var r Summary
+	var total int64
+	var items string
+	err := q.QueryRow(ctx, runSelect, month.String()).Scan(&r.Month, &r.State, &r.PreparedBy, &r.ApprovedBy,
+		&r.Lines, &r.Persons, &total, &items, &r.Version, &r.resumeID, &r.resumeItem, &r.lastPerson)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("payroll run %s: %w", month, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("payroll run %s: %w", month, err)
+	}
+	r.Total = money.Amount(total)
+	r.items = map[string]*ItemTotal{}
+	if err := json.Unmarshal([]byte(items), &r.items); err != nil {
+		return nil, fmt.Errorf("payroll run %s: item totals: %w", month, err)
+	}
+	r.sortItems()
+	return &r, nil
+}
+
+func (r *Summary) sortItems() {
+	r.Items = r.Items[:0]
+	for _, it := range r.items {
+		r.Items = append(r.Items, *it)
+	}
+	sort.Slice(r.Items, func(i, j int) bool { return r.Items[i].Item < r.Items[j].Item })
+}
+
+func (r *Summary) add(l line) {
+	it := r.items[l.item]
+	if it == nil {
+		it = &ItemTotal{Item: l.item}
+		r.items[l.item] = it
+	}
+	it.Lines++
+	it.Total += l.amount
+	r.Lines++
+	r.Total += l.amount
+	if l.id != r.lastPerson {
+		r.Persons++
+		r.lastPerson = l.id
+	}
+}
+
+// line is one payment line of a run.
+type line struct {
+	id, item, bank string
+	amount         money.Amount
+}
+
+// Run computes and stores the payroll of month for every entitlement, as preparedBy, and
+// returns its summary (payroll.md "The run"). A month already computed is left as it is and
+// its summary returned: running again changes nothing. A month whose run was interrupted is
+// resumed where its last committed batch ended. Entitlements are first synced from
+// beneficiaries (only when the run starts or resumes).
+//
+// Each batch of entitlements, in (id_number, item) order and never splitting a payee's item,
+// commits its lines, its back pay, and the run's resume key and counters in one transaction,
+// so a crash loses at most the batch in flight and a restart neither repeats nor skips a line.
+// Returns ErrConflict when another process advanced the same run concurrently.
+func (s *Service) Run(ctx context.Context, month payroll.Month, preparedBy string) (*Summary, error) {
+	if preparedBy == "" {
+		return nil, fmt.Errorf("prepared_by: required: %w", ErrInvalid)
+	}
+	sum, err := s.GetRun(ctx, month)
+	switch {
+	case err == nil && sum.State != StateComputing:
+		return sum, nil
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return nil, err
+	}
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		if sum == nil {
+			if _, err := tx.Exec(ctx, `INSERT INTO payroll_runs (month, state, prepared_by, started_at)
+				VALUES (?, ?, ?, ?) ON CONFLICT (month) DO NOTHING`, month.String(), StateComputing, preparedBy, s.now()); err != nil {
+				return err
+			}
+			if err := s.audit(ctx, tx, AuditEvent{Actor: preparedBy, Action: "payroll.run.start", Entity: "payroll_run", EntityID: month.String()}); err != nil {
+				return err
+			}
+		}
+		_, _, err := s.SyncEntitlements(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("payroll run %s: %w", month, err)
+	}
+	later, backPaid, err := s.runContext(ctx, month)
+	if err != nil {
+		return nil, fmt.Errorf("payroll run %s: %w", month, err)
+	}
+	for batch := 1; ; batch++ {
+		done, err := s.runBatch(ctx, month, later, backPaid)
+		if err != nil {
+			return nil, fmt.Errorf("payroll run %s: %w", month, err)
+		}
+		if done {
+			break
+		}
+		if s.afterBatch != nil {
+			if err := s.afterBatch(batch); err != nil {
+				return nil, err
+			}
+		}
+	}
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		res, err := tx.Exec(ctx, `UPDATE payroll_runs SET state = ?, computed_at = ?, version = version + 1
+			WHERE month = ? AND state = ?`, StateComputed, s.now(), month.String(), StateComputing)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return s.audit(ctx, tx, AuditEvent{Actor: preparedBy, Action: "payroll.run.computed", Entity: "payroll_run", EntityID: month.String()})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("payroll run %s: %w", month, err)
+	}
+	return s.GetRun(ctx, month)
+}
+
+type payeeItem struct{ id, item string }
+
+// runContext reads what is fixed for the whole run: whether a later month has been run (then
+// a back pay check must stay armed for the months after this one), and the back pay earlier
+// runs already paid for this month (a suspended month paid back before its own run).
+func (s *Service) runContext(ctx context.Context, month payroll.Month) (bool, map[payeeItem]money.Amount, error) {
+	var later int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM payroll_runs WHERE month > ?`, month.String()).Scan(&later); err != nil {
+		return false, nil, err
+	}
+	rows, err := s.DB.Query(ctx, `SELECT id_number, item, SUM(amount) FROM payroll_backpay_months
+		WHERE month = ? AND run_month <> ? GROUP BY id_number, item`, month.String(), month.String())
+	if err != nil {
+		return false, nil, err
+	}
+	defer rows.Close()
+	paid := map[payeeItem]money.Amount{}
+	for rows.Next() {
+		var k payeeItem
+		var a int64
+		if err := rows.Scan(&k.id, &k.item, &a); err != nil {
+			return false, nil, err
+		}
+		paid[k] = money.Amount(a)
+	}
+	return later > 0, paid, rows.Err()
+}
+
+// runBatch commits one batch; it reports done when no entitlement is left.
+func (s *Service) runBatch(ctx context.Context, month payroll.Month, later bool, backPaid map[payeeItem]money.Amount) (done bool, err error) {
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		run, err := getRun(ctx, tx, month)
+		if err != nil {
+			return err
+		}
+		if run.State != StateComputing {
+			done = true
+			return nil
+		}
+		page, err := s.page(ctx, tx, run.resumeID, run.resumeItem)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			done = true
+			return nil
+		}
+		var lines []line
+		var attrib []backPayRow
+		var rearm []int64
+		for i := 0; i < len(page); {
+			j := i + 1
+			for j < len(page) && page[j].e.IDNumber == page[i].e.IDNumber && page[j].e.Item == page[i].e.Item {
+				j++
+			}
+			g, err := s.payGroup(ctx, tx, month, page[i:j], backPaid)
+			if err != nil {
+				return err
+			}
+			lines = append(lines, g.lines...)
+			attrib = append(attrib, g.attrib...)
+			rearm = append(rearm, g.rearm...)
+			i = j
+		}
+		inserted, err := insertPayments(ctx, tx, month, lines)
+		if err != nil {
+			return err
+		}
+		for k, l := range lines {
+			if inserted[k] {
+				run.add(l)
+			}
+		}
+		if err := insertBackPayMonths(ctx, tx, month, attrib); err != nil {
+			return err
+		}
+		if err := rearmChecks(ctx, tx, month, later, rearm); err != nil {
+			return err
+		}
+		last := page[len(page)-1].e
+		items, _ := json.Marshal(run.items)
+		res, err := tx.Exec(ctx, `UPDATE payroll_runs SET resume_id = ?, resume_item = ?, last_person = ?,
+			lines = ?, persons = ?, total = ?, item_totals = ?, version = version + 1
+			WHERE month = ? AND version = ?`, last.IDNumber, last.Item, run.lastPerson,
+			run.Lines, run.Persons, int64(run.Total), string(items), month.String(), run.Version)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return fmt.Errorf("run advanced by another process: %w", ErrConflict)
+		}
+		return nil
+	})
+	return done, err
+}
+
+// page reads the next batch of entitlements after the resume key, whole payee items only.
+func (s *Service) page(ctx context.Context, tx *store.Tx, afterID, afterItem string) ([]entRow, error) {
+	n := s.batchSize()
+	page, err := readEnts(ctx, tx, entSelect+`WHERE (e.id_number, e.item) > (?, ?)
+		ORDER BY e.id_number, e.item, e.worker_id_number LIMIT ?`, afterID, afterItem, n)
+	if err != nil || len(page) < n {
+		return page, err
+	}
+	// A full page may end inside a payee's item: leave that item to the next page, or, when
+	// the page is that one item alone, read all of it.
+	last := page[len(page)-1].e
+	cut := len(page)
+	for cut > 0 && page[cut-1].e.IDNumber == last.IDNumber && page[cut-1].e.Item == last.Item {
+		cut--
+	}
+	if cut > 0 {
+		return page[:cut], nil
+	}
+	return readEnts(ctx, tx, entSelect+`WHERE e.id_number = ? AND e.item = ? ORDER BY e.worker_id_number`, last.IDNumber, last.Item)
+}
+
+func readEnts(ctx context.Context, tx *store.Tx, q string, args ...any) ([]entRow, error) {
+	rows, err := tx.Query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []entRow
+	for rows.Next() {
+		r, err := scanEnt(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+type backPayRow struct {
+	id, item string
+	part     payroll.MonthAmount
+}
+
+type groupResult struct {
+	lines  []line
+	attrib []backPayRow
+	rearm  []int64 // entitlements whose back pay check was settled by this run
+}
+
+// payGroup decides the lines of one payee's item for the month: the month's payment and any
+// back pay (payroll.md), using the rules of internal/payroll.
+func (s *Service) payGroup(ctx context.Context, tx *store.Tx, month payroll.Month, rows []entRow, backPaid map[payeeItem]money.Amount) (groupResult, error) {
+	var res groupResult
+	first := &rows[0]
+	p := first.person()
+	var from payroll.Month // earliest pending back pay check before this month
+	group := make([]*payroll.Entitlement, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		pending := r.recheck != 0 && r.recheck < month
+		if pending && (from == 0 || r.recheck < from) {
+			from = r.recheck
+		}
+		if err := complete(ctx, tx, r, month, pending); err != nil {
+			return res, err
+		}
+		if pending {
+			res.rearm = append(res.rearm, r.e.ID)
+		}
+		group[i] = &r.e
+	}
+	key := payeeItem{first.e.IDNumber, first.e.Item}
+	if a := payroll.LineAmount(group, p, month, backPaid[key]); a > 0 {
+		res.lines = append(res.lines, line{id: key.id, item: key.item, bank: first.e.BankAccount, amount: a})
+	}
+	if from != 0 {
+		paid, err := paidSince(ctx, tx, key.id, key.item, from, month)
+		if err != nil {
+			return res, err
+		}
+		total, parts := payroll.BackPay(group, p, from, month, paid)
+		if total > 0 {
+			res.lines = append(res.lines, line{id: key.id, item: key.item + payroll.BackPaySuffix, bank: first.e.BankAccount, amount: total})
+			for _, pt := range parts {
+				res.attrib = append(res.attrib, backPayRow{key.id, key.item, pt})
+			}
+		}
+	}
+	return res, nil
+}
+
+// rearmChecks clears the back pay checks this run settled. When a later month has already
+// been run, the check moves to the month after this one instead, so that later run's months
+// are checked again by the next run.
+func rearmChecks(ctx context.Context, tx *store.Tx, month payroll.Month, later bool, ids []int64) error {
+	var next any
+	if later {
+		next = (month + 1).String()
+	}
+	for _, id := range ids {
+		if _, err := tx.Exec(ctx, `UPDATE payroll_entitlements SET recheck_from = ? WHERE id = ?`, next, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func insertBackPayMonths(ctx context.Context, tx *store.Tx, month payroll.Month, rows []backPayRow) error {
+	for _, r := range rows {
+		if _, err := tx.Exec(ctx, `INSERT INTO payroll_backpay_months (id_number, item, month, run_month, amount)
+			VALUES (?, ?, ?, ?, ?)`, r.id, r.item, r.part.Month.String(), month.String(), int64(r.part.Amount)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,60 @@
+package payrollsvc
+
+import (
+	"context"
+	"fmt"
+
+	"wiis/internal/store"
+)
+
+// SyncEntitlements brings the imported `beneficiaries` into payroll_entitlements (see
+// migration 00050): unknown keys (id_number, item, worker_id_number) become entitlements whose
+// first amount is the imported monthly_amount from start_month; known ones take the imported
+// name, bank account, end month, grade, self-care level, relation and orphan flag. It returns
+// the number added and updated. Both statements are set-based, and running it again changes
+// nothing.
+func (s *Service) SyncEntitlements(ctx context.Context, tx *store.Tx) (added, updated int64, err error) {
+	var maxID int64
+	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM payroll_entitlements`).Scan(&maxID); err != nil {
+		return 0, 0, fmt.Errorf("payroll sync: %w", err)
+	}
+	now := s.now()
+	res, err := tx.Exec(ctx, `INSERT INTO payroll_entitlements (id_number, name, item, grade, self_care,
+			relation, orphan_or_lone, start_month, end_month, bank_account, worker_id_number,
+			amount, amount_from, created_at)
+		SELECT b.id_number, b.name, b.item, b.grade, b.self_care, b.relation, b.orphan_or_lone,
+			b.start_month, NULLIF(b.end_month, ''), COALESCE(b.bank_account, ''), b.worker_id_number,
+			b.monthly_amount, b.start_month, ?
+		FROM beneficiaries b
+		WHERE NOT EXISTS (SELECT 1 FROM payroll_entitlements e WHERE e.id_number = b.id_number
+			AND e.item = b.item AND e.worker_id_number = b.worker_id_number)
+		ORDER BY b.id_number, b.item, b.worker_id_number`, now)
+	if err != nil {
+		return 0, 0, fmt.Errorf("payroll sync: add: %w", err)
+	}
+	added, _ = res.RowsAffected()
+	if added > 0 {
+		if _, err := tx.Exec(ctx, `INSERT INTO payroll_amounts (entitlement_id, from_month, amount, reason, created_at)
+			SELECT id, amount_from, amount, 'beneficiaries.csv', ? FROM payroll_entitlements WHERE id > ?`, now, maxID); err != nil {
+			return 0, 0, fmt.Errorf("payroll sync: first amounts: %w", err)
+		}
+	}
+	res, err = tx.Exec(ctx, `UPDATE payroll_entitlements SET name = b.name, bank_account = COALESCE(b.bank_account, ''),
+			end_month = NULLIF(b.end_month, ''), grade = b.grade, self_care = b.self_care,
+			relation = b.relation, orphan_or_lone = b.orphan_or_lone, version = payroll_entitlements.version + 1
+		FROM beneficiaries b
+		WHERE b.id_number = payroll_entitlements.id_number AND b.item = payroll_entitlements.item
+			AND b.worker_id_number = payroll_entitlements.worker_id_number
+			AND (b.name <> payroll_entitlements.name
+				OR COALESCE(b.bank_account, '') <> payroll_entitlements.bank_account
+				OR COALESCE(NULLIF(b.end_month, ''), '') <> COALESCE(payroll_entitlements.end_month, '')
+				OR COALESCE(b.grade, 0) <> COALESCE(payroll_entitlements.grade, 0)
+				OR COALESCE(b.self_care, '') <> COALESCE(payroll_entitlements.self_care, '')
+				OR COALESCE(b.relation, '') <> COALESCE(payroll_entitlements.relation, '')
+				OR b.orphan_or_lone <> payroll_entitlements.orphan_or_lone)`)
+	if err != nil {
+		return 0, 0, fmt.Errorf("payroll sync: update: %w", err)
+	}
+	updated, _ = res.RowsAffected()
+	return added, updated, nil
+}
