@@ -102,7 +102,7 @@ func TestDeterminationTransitionsAllowedOnlyFromTheirStates(t *testing.T) {
 				t.Errorf("%s from %s should be allowed: %v", name, state, err)
 			case !legal && err == nil:
 				t.Errorf("%s from %s should be refused, went to %s", name, state, n.State)
-			case !legal && CodeOf(err) != Invalid:
+			case !legal && CodeOf(err) != CodeInvalid:
 				t.Errorf("%s from %s: want an invalid error, got %v", name, state, err)
 			case legal && wantTo[name] != "" && n.State != wantTo[name]:
 				t.Errorf("%s from %s went to %s, want %s", name, state, n.State, wantTo[name])

@@ -12,9 +12,9 @@ type Code string
 
 // The codes a casework function returns.
 const (
-	Invalid  Code = "invalid"   // the input or the transition breaks a rule; the user can fix it
-	Conflict Code = "conflict"  // someone changed the case first (stale version) or a duplicate
-	NotFound Code = "not_found" // no such case
+	CodeInvalid  Code = "invalid"   // the input or the transition breaks a rule; the user can fix it
+	CodeConflict Code = "conflict"  // someone changed the case first (stale version) or a duplicate
+	CodeNotFound Code = "not_found" // no such case
 )
 
 // Error is a refused transition or input: the field it concerns and a reason, a message key
@@ -34,17 +34,17 @@ func (e *Error) Error() string {
 }
 
 func invalid(field, reason string, args ...any) error {
-	return &Error{Code: Invalid, Field: field, Reason: fmt.Sprintf(reason, args...)}
+	return &Error{Code: CodeInvalid, Field: field, Reason: fmt.Sprintf(reason, args...)}
 }
 
 // ErrConflict builds the conflict error a stale update returns.
 func ErrConflict(entity string, id int64) error {
-	return &Error{Code: Conflict, Field: "version", Reason: fmt.Sprintf("%s %d was changed by someone else; reload it", entity, id)}
+	return &Error{Code: CodeConflict, Field: "version", Reason: fmt.Sprintf("%s %d was changed by someone else; reload it", entity, id)}
 }
 
 // ErrNotFound builds the error for a missing case.
 func ErrNotFound(entity string, id int64) error {
-	return &Error{Code: NotFound, Reason: fmt.Sprintf("%s %d not found", entity, id)}
+	return &Error{Code: CodeNotFound, Reason: fmt.Sprintf("%s %d not found", entity, id)}
 }
 
 // CodeOf returns the code of the first *Error in err's chain, "" when there is none.
