@@ -150,25 +150,25 @@ func OpenAdvance(a AdvanceApplication, by string, lim Limits) (Advance, error) {
 type AdvAction interface {
 	act() Act
 	name() string
-	applyAdv(c *Advance, lim Limits) error
+	applyAdv(c *Advance, by string, lim Limits) error
 }
 
 // Apply performs action x on a copy of c and returns the new case or an *Error. After every
 // action the balance is checked never to be negative.
-func (c Advance) Apply(x AdvAction, lim Limits) (Advance, error) {
+func (c Advance) Apply(x AdvAction, by string, lim Limits) (Advance, error) {
 	n := c
 	n.Entries, n.Steps, n.Events = slices.Clone(c.Entries), slices.Clone(c.Steps), slices.Clone(c.Events)
 	if err := x.act().check(lastOn(c.Events)); err != nil {
 		return c, err
 	}
 	from := n.State
-	if err := x.applyAdv(&n, lim); err != nil {
+	if err := x.applyAdv(&n, by, lim); err != nil {
 		return c, err
 	}
 	if l := n.Ledger(); l.Balance < 0 || l.Balance-l.Pending < 0 {
 		return c, invalid("amount", "the balance would be negative")
 	}
-	n.Events = append(n.Events, Event{Action: x.name(), By: x.act().By, On: x.act().On,
+	n.Events = append(n.Events, Event{Action: x.name(), By: by, On: x.act().On,
 		From: string(from), To: string(n.State), Note: noteOf(x)})
 	return n, nil
 }
@@ -185,8 +185,8 @@ func advWrongState(action string, s AdvState) error {
 	return invalid("state", "cannot %s an advance that is %s", action, s)
 }
 
-func (c *Advance) entry(k EntryKind, a Act, amt money.Amount, note string) {
-	c.Entries = append(c.Entries, Entry{Seq: len(c.Entries) + 1, Kind: k, On: a.On, Amount: amt, By: a.By, Note: note})
+func (c *Advance) entry(k EntryKind, on Date, by string, amt money.Amount, note string) {
+	c.Entries = append(c.Entries, Entry{Seq: len(c.Entries) + 1, Kind: k, On: on, Amount: amt, By: by, Note: note})
 }
 
 func positive(a money.Amount) error {
@@ -202,7 +202,7 @@ type NotifyEmployer struct{ Act }
 
 func (NotifyEmployer) name() string { return "notify_employer" }
 func (x NotifyEmployer) act() Act   { return x.Act }
-func (x NotifyEmployer) applyAdv(c *Advance, lim Limits) error {
+func (x NotifyEmployer) applyAdv(c *Advance, by string, lim Limits) error {
 	if c.State != AdvApplied || c.Ground != GroundUninsuredEmployer {
 		return advWrongState("notify the employer of", c.State)
 	}
@@ -218,7 +218,7 @@ type EmployerPaid struct{ Act }
 
 func (EmployerPaid) name() string { return "employer_paid" }
 func (x EmployerPaid) act() Act   { return x.Act }
-func (x EmployerPaid) applyAdv(c *Advance, _ Limits) error {
+func (x EmployerPaid) applyAdv(c *Advance, by string, _ Limits) error {
 	if c.State != AdvNotified {
 		return advWrongState("record the employer's payment on", c.State)
 	}
@@ -236,7 +236,7 @@ type RejectAdvance struct {
 func (RejectAdvance) name() string   { return "reject" }
 func (x RejectAdvance) act() Act     { return x.Act }
 func (x RejectAdvance) note() string { return x.Reason }
-func (x RejectAdvance) applyAdv(c *Advance, _ Limits) error {
+func (x RejectAdvance) applyAdv(c *Advance, by string, _ Limits) error {
 	if c.State != AdvApplied && c.State != AdvNotified {
 		return advWrongState("reject", c.State)
 	}
@@ -259,7 +259,7 @@ type PayAdvance struct {
 func (PayAdvance) name() string   { return "advance" }
 func (x PayAdvance) act() Act     { return x.Act }
 func (x PayAdvance) note() string { return x.Amount.String() + " " + x.Items }
-func (x PayAdvance) applyAdv(c *Advance, _ Limits) error {
+func (x PayAdvance) applyAdv(c *Advance, by string, _ Limits) error {
 	switch {
 	case c.State == AdvApplied && c.Ground == GroundThirdParty, c.State == AdvAdvanced:
 	case c.State == AdvNotified:
@@ -279,7 +279,7 @@ func (x PayAdvance) applyAdv(c *Advance, _ Limits) error {
 		finishStep(c.Steps, x.On)
 		c.Steps = append(c.Steps, Step{Name: StepAdvRecovery, Started: x.On})
 	}
-	c.entry(EntryAdvance, x.Act, x.Amount, x.Items)
+	c.entry(EntryAdvance, x.On, by, x.Amount, x.Items)
 	c.State = AdvAdvanced
 	return nil
 }
@@ -294,7 +294,7 @@ type Demand struct {
 
 func (Demand) name() string { return "demand" }
 func (x Demand) act() Act   { return x.Act }
-func (x Demand) applyAdv(c *Advance, _ Limits) error {
+func (x Demand) applyAdv(c *Advance, by string, _ Limits) error {
 	if c.State != AdvAdvanced {
 		return advWrongState("demand repayment on", c.State)
 	}
@@ -304,7 +304,7 @@ func (x Demand) applyAdv(c *Advance, _ Limits) error {
 	if x.Amount > c.Ledger().Balance {
 		return invalid("amount", "the demand exceeds the balance %s", c.Ledger().Balance)
 	}
-	c.entry(EntryDemand, x.Act, x.Amount, x.Note)
+	c.entry(EntryDemand, x.On, by, x.Amount, x.Note)
 	return nil
 }
 
@@ -318,14 +318,14 @@ type Recover struct {
 func (Recover) name() string   { return "recover" }
 func (x Recover) act() Act     { return x.Act }
 func (x Recover) note() string { return x.Amount.String() }
-func (x Recover) applyAdv(c *Advance, _ Limits) error {
+func (x Recover) applyAdv(c *Advance, by string, _ Limits) error {
 	if c.State != AdvAdvanced {
 		return advWrongState("record a recovery on", c.State)
 	}
 	if err := positive(x.Amount); err != nil {
 		return err
 	}
-	c.entry(EntryRecovery, x.Act, x.Amount, x.Note)
+	c.entry(EntryRecovery, x.On, by, x.Amount, x.Note)
 	c.settleIfPaid(x.On)
 	return nil
 }
@@ -348,7 +348,7 @@ type ProposeWriteOff struct {
 func (ProposeWriteOff) name() string   { return "propose_write_off" }
 func (x ProposeWriteOff) act() Act     { return x.Act }
 func (x ProposeWriteOff) note() string { return x.Reason }
-func (x ProposeWriteOff) applyAdv(c *Advance, _ Limits) error {
+func (x ProposeWriteOff) applyAdv(c *Advance, by string, _ Limits) error {
 	if c.State != AdvAdvanced {
 		return advWrongState("write off on", c.State)
 	}
@@ -358,7 +358,7 @@ func (x ProposeWriteOff) applyAdv(c *Advance, _ Limits) error {
 	if strings.TrimSpace(x.Reason) == "" {
 		return invalid("reason", "a write-off needs its reason")
 	}
-	c.entry(EntryWriteOff, x.Act, x.Amount, x.Reason)
+	c.entry(EntryWriteOff, x.On, by, x.Amount, x.Reason)
 	return nil
 }
 
@@ -371,7 +371,7 @@ type ApproveWriteOff struct {
 
 func (ApproveWriteOff) name() string { return "approve_write_off" }
 func (x ApproveWriteOff) act() Act   { return x.Act }
-func (x ApproveWriteOff) applyAdv(c *Advance, _ Limits) error {
+func (x ApproveWriteOff) applyAdv(c *Advance, by string, _ Limits) error {
 	if c.State != AdvAdvanced {
 		return advWrongState("approve a write-off on", c.State)
 	}
@@ -383,10 +383,10 @@ func (x ApproveWriteOff) applyAdv(c *Advance, _ Limits) error {
 	switch {
 	case e.ApprovedBy != "":
 		return invalid("seq", "write-off %d was approved by %s", x.Seq, e.ApprovedBy)
-	case x.By == "" || x.By == e.By:
+	case by == "" || by == e.By:
 		return invalid("by", "a write-off is approved by a second person, not its proposer")
 	}
-	e.ApprovedBy, e.ApprovedOn = x.By, x.On
+	e.ApprovedBy, e.ApprovedOn = by, x.On
 	c.settleIfPaid(x.On)
 	return nil
 }

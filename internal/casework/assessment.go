@@ -228,21 +228,21 @@ func checkParent(p *Assessment) error {
 type AsmtAction interface {
 	act() Act
 	name() string
-	applyAsmt(c *Assessment, lim Limits) error
+	applyAsmt(c *Assessment, by string, lim Limits) error
 }
 
 // Apply performs action x on a copy of c and returns the new case or an *Error.
-func (c Assessment) Apply(x AsmtAction, lim Limits) (Assessment, error) {
+func (c Assessment) Apply(x AsmtAction, by string, lim Limits) (Assessment, error) {
 	n := c
 	n.Steps, n.Events = slices.Clone(c.Steps), slices.Clone(c.Events)
 	if err := x.act().check(lastOn(c.Events)); err != nil {
 		return c, err
 	}
 	from := n.State
-	if err := x.applyAsmt(&n, lim); err != nil {
+	if err := x.applyAsmt(&n, by, lim); err != nil {
 		return c, err
 	}
-	n.Events = append(n.Events, Event{Action: x.name(), By: x.act().By, On: x.act().On,
+	n.Events = append(n.Events, Event{Action: x.name(), By: by, On: x.act().On,
 		From: string(from), To: string(n.State), Note: noteOf(x)})
 	return n, nil
 }
@@ -267,7 +267,7 @@ type AsmtNoticeMissing struct {
 
 func (AsmtNoticeMissing) name() string { return "notice_missing" }
 func (x AsmtNoticeMissing) act() Act   { return x.Act }
-func (x AsmtNoticeMissing) applyAsmt(c *Assessment, _ Limits) error {
+func (x AsmtNoticeMissing) applyAsmt(c *Assessment, _ string, _ Limits) error {
 	if c.Notice != nil {
 		return invalid("notice", "the notice of missing materials was already sent on %s; the law allows one", c.Notice.On)
 	}
@@ -291,7 +291,7 @@ type ConfirmMaterials struct{ Act }
 
 func (ConfirmMaterials) name() string { return "confirm_materials" }
 func (x ConfirmMaterials) act() Act   { return x.Act }
-func (x ConfirmMaterials) applyAsmt(c *Assessment, lim Limits) error {
+func (x ConfirmMaterials) applyAsmt(c *Assessment, _ string, lim Limits) error {
 	start := x.On
 	switch c.State {
 	case AsmtReceived:
@@ -318,7 +318,7 @@ func (x RecordDraw) act() Act   { return x.Act }
 func (x RecordDraw) note() string {
 	return "seed " + x.Draw.Seed.String()
 }
-func (x RecordDraw) applyAsmt(c *Assessment, _ Limits) error {
+func (x RecordDraw) applyAsmt(c *Assessment, _ string, _ Limits) error {
 	if c.State != AsmtReady {
 		return asmtWrongState("draw a panel for", c.State)
 	}
@@ -347,7 +347,7 @@ type Extend struct {
 func (Extend) name() string   { return "extend" }
 func (x Extend) act() Act     { return x.Act }
 func (x Extend) note() string { return x.Reason }
-func (x Extend) applyAsmt(c *Assessment, lim Limits) error {
+func (x Extend) applyAsmt(c *Assessment, _ string, lim Limits) error {
 	if c.State != AsmtReady && c.State != AsmtExamining {
 		return asmtWrongState("extend", c.State)
 	}
@@ -378,7 +378,7 @@ type Conclude struct {
 
 func (Conclude) name() string { return "conclude" }
 func (x Conclude) act() Act   { return x.Act }
-func (x Conclude) applyAsmt(c *Assessment, lim Limits) error {
+func (x Conclude) applyAsmt(c *Assessment, _ string, lim Limits) error {
 	if c.State != AsmtExamining {
 		return asmtWrongState("conclude", c.State)
 	}
@@ -404,7 +404,7 @@ type DeliverConclusion struct{ Act }
 
 func (DeliverConclusion) name() string { return "deliver" }
 func (x DeliverConclusion) act() Act   { return x.Act }
-func (x DeliverConclusion) applyAsmt(c *Assessment, _ Limits) error {
+func (x DeliverConclusion) applyAsmt(c *Assessment, _ string, _ Limits) error {
 	if c.State != AsmtConcluded {
 		return asmtWrongState("deliver", c.State)
 	}
@@ -424,7 +424,7 @@ type Terminate struct {
 func (Terminate) name() string   { return "terminate" }
 func (x Terminate) act() Act     { return x.Act }
 func (x Terminate) note() string { return x.Reason }
-func (x Terminate) applyAsmt(c *Assessment, _ Limits) error {
+func (x Terminate) applyAsmt(c *Assessment, _ string, _ Limits) error {
 	if !slices.Contains([]AsmtState{AsmtReceived, AsmtAwaitingMaterials, AsmtReady, AsmtExamining}, c.State) {
 		return asmtWrongState("terminate", c.State)
 	}
@@ -447,7 +447,7 @@ type AsmtScreenRehab struct {
 func (AsmtScreenRehab) name() string   { return "screen_rehab" }
 func (x AsmtScreenRehab) act() Act     { return x.Act }
 func (x AsmtScreenRehab) note() string { return x.Reason }
-func (x AsmtScreenRehab) applyAsmt(c *Assessment, _ Limits) error {
+func (x AsmtScreenRehab) applyAsmt(c *Assessment, _ string, _ Limits) error {
 	if !slices.Contains([]AsmtState{AsmtReceived, AsmtAwaitingMaterials, AsmtReady}, c.State) {
 		return asmtWrongState("screen for rehabilitation", c.State)
 	}

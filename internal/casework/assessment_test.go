@@ -159,7 +159,7 @@ func asmtApp() AssessmentApplication {
 
 func mustA(t *testing.T, c Assessment, x AsmtAction) Assessment {
 	t.Helper()
-	n, err := c.Apply(x, statutory())
+	n, err := c.Apply(x, "zhang", statutory())
 	if err != nil {
 		t.Fatalf("%s: %v", x.name(), err)
 	}
@@ -221,7 +221,7 @@ func TestAssessmentTransitionsAllowedOnlyFromTheirStates(t *testing.T) {
 	for state, ok := range allowed {
 		for name, x := range actions {
 			c := assessmentIn(t, state)
-			_, err := c.Apply(x, statutory())
+			_, err := c.Apply(x, "zhang", statutory())
 			if legal := slices.Contains(ok, name); legal != (err == nil) {
 				t.Errorf("%s from %s: legal=%v, err=%v", name, state, legal, err)
 			}
@@ -247,10 +247,10 @@ func TestAssessmentDeadlines(t *testing.T) {
 	if s, _ := ext.Current(); s.Due.String() != "2026-05-31" {
 		t.Errorf("extension adds 30 days: %s", s.Due)
 	}
-	if _, err := ext.Apply(Extend{Act: on("2026-05-02"), Reason: "again"}, statutory()); FieldOf(err) != "extended" {
+	if _, err := ext.Apply(Extend{Act: on("2026-05-02"), Reason: "again"}, "zhang", statutory()); FieldOf(err) != "extended" {
 		t.Errorf("a second extension: %v", err)
 	}
-	if _, err := complete.Apply(Extend{Act: on("2026-05-02"), Reason: "late"}, statutory()); FieldOf(err) != "on" {
+	if _, err := complete.Apply(Extend{Act: on("2026-05-02"), Reason: "late"}, "zhang", statutory()); FieldOf(err) != "on" {
 		t.Errorf("extension after the limit ran out: %v", err)
 	}
 	concluded := assessmentIn(t, AsmtConcluded)
@@ -274,7 +274,7 @@ func TestConclusionRules(t *testing.T) {
 	}
 	for _, c := range cases {
 		c.c.Act = on("2026-04-01")
-		n, err := ex.Apply(c.c, statutory())
+		n, err := ex.Apply(c.c, "zhang", statutory())
 		if FieldOf(err) != c.field {
 			t.Errorf("%s: %v", c.name, err)
 		}
@@ -287,11 +287,11 @@ func TestConclusionRules(t *testing.T) {
 func TestRecordDrawMustReplay(t *testing.T) {
 	d, _ := DrawPanel(pool(), DrawRequest{Size: 3}, Seed{3, 4})
 	d.Panel[0], d.Panel[1] = d.Panel[1], d.Panel[0]
-	if _, err := assessmentIn(t, AsmtReady).Apply(RecordDraw{Act: on("2026-03-06"), Draw: d}, statutory()); FieldOf(err) != "draw" {
+	if _, err := assessmentIn(t, AsmtReady).Apply(RecordDraw{Act: on("2026-03-06"), Draw: d}, "zhang", statutory()); FieldOf(err) != "draw" {
 		t.Errorf("a tampered panel: %v", err)
 	}
 	d5, _ := DrawPanel(pool(), DrawRequest{Size: 5}, Seed{3, 4})
-	if _, err := assessmentIn(t, AsmtReady).Apply(RecordDraw{Act: on("2026-03-06"), Draw: d5}, statutory()); FieldOf(err) != "size" {
+	if _, err := assessmentIn(t, AsmtReady).Apply(RecordDraw{Act: on("2026-03-06"), Draw: d5}, "zhang", statutory()); FieldOf(err) != "size" {
 		t.Errorf("a panel of the wrong size: %v", err)
 	}
 }

@@ -108,12 +108,12 @@ type Event struct {
 	Note   string `json:"note,omitempty"`
 }
 
-// Act is what every action carries: the day it happened and who did it. The service fills By
-// from the signed-in user; On is the business date (a notice may be recorded the day after it
-// was sent), which may not precede the case's last event.
+// Act is what every action carries: the business day it happened (a notice may be recorded
+// the day after it was sent), which may not precede the case's last event. Who did it is not
+// part of the action: Apply takes the actor from the caller (the signed-in user), so a form
+// cannot claim to be someone else — which the four-eyes rule of write-offs relies on.
 type Act struct {
-	On Date   `json:"on"`
-	By string `json:"by"`
+	On Date `json:"on"`
 }
 
 func (a Act) check(last Date) error {

@@ -293,22 +293,22 @@ func (c Determination) Current() (Step, bool) {
 type DetAction interface {
 	act() Act
 	name() string
-	apply(c *Determination, lim Limits) error
+	apply(c *Determination, by string, lim Limits) error
 }
 
 // Apply performs action a on a copy of c and returns the new case, or an *Error naming the
 // field and the reason when the action is not allowed in c's state or its input is invalid.
 // c itself is never changed.
-func (c Determination) Apply(a DetAction, lim Limits) (Determination, error) {
+func (c Determination) Apply(a DetAction, by string, lim Limits) (Determination, error) {
 	n := c.clone()
 	if err := a.act().check(lastOn(c.Events)); err != nil {
 		return c, err
 	}
 	from := n.State
-	if err := a.apply(&n, lim); err != nil {
+	if err := a.apply(&n, by, lim); err != nil {
 		return c, err
 	}
-	n.Events = append(n.Events, Event{Action: a.name(), By: a.act().By, On: a.act().On,
+	n.Events = append(n.Events, Event{Action: a.name(), By: by, On: a.act().On,
 		From: string(from), To: string(n.State), Note: noteOf(a)})
 	return n, nil
 }
@@ -358,7 +358,7 @@ type RequestMaterial struct {
 
 func (RequestMaterial) name() string { return "request_material" }
 func (a RequestMaterial) act() Act   { return a.Act }
-func (a RequestMaterial) apply(c *Determination, _ Limits) error {
+func (a RequestMaterial) apply(c *Determination, _ string, _ Limits) error {
 	if c.State != DetReceived || c.Notice != nil {
 		return invalid("state", "materials can be requested only before the one notice of missing materials")
 	}
@@ -385,7 +385,7 @@ type ReceiveMaterial struct {
 
 func (ReceiveMaterial) name() string { return "receive_material" }
 func (a ReceiveMaterial) act() Act   { return a.Act }
-func (a ReceiveMaterial) apply(c *Determination, lim Limits) error {
+func (a ReceiveMaterial) apply(c *Determination, _ string, lim Limits) error {
 	if !inState(c.State, DetReceived, DetAwaitingMaterials, DetAccepted, DetInvestigating) {
 		return wrongState("receive materials for", c.State)
 	}
@@ -423,7 +423,7 @@ type NoticeMissing struct{ Act }
 
 func (NoticeMissing) name() string { return "notice_missing" }
 func (a NoticeMissing) act() Act   { return a.Act }
-func (a NoticeMissing) apply(c *Determination, _ Limits) error {
+func (a NoticeMissing) apply(c *Determination, _ string, _ Limits) error {
 	if c.Notice != nil {
 		return invalid("notice", "the notice of missing materials was already sent on %s; the law allows one", c.Notice.On)
 	}
@@ -450,7 +450,7 @@ type Accept struct {
 
 func (Accept) name() string { return "accept" }
 func (a Accept) act() Act   { return a.Act }
-func (a Accept) apply(c *Determination, lim Limits) error {
+func (a Accept) apply(c *Determination, _ string, lim Limits) error {
 	if c.State != DetReceived {
 		return wrongState("accept", c.State)
 	}
@@ -479,7 +479,7 @@ type Refuse struct {
 func (Refuse) name() string   { return "refuse" }
 func (a Refuse) act() Act     { return a.Act }
 func (a Refuse) note() string { return a.Reason }
-func (a Refuse) apply(c *Determination, _ Limits) error {
+func (a Refuse) apply(c *Determination, _ string, _ Limits) error {
 	if !inState(c.State, DetReceived, DetAwaitingMaterials) {
 		return wrongState("refuse", c.State)
 	}
@@ -499,7 +499,7 @@ type Withdraw struct {
 func (Withdraw) name() string   { return "withdraw" }
 func (a Withdraw) act() Act     { return a.Act }
 func (a Withdraw) note() string { return a.Reason }
-func (a Withdraw) apply(c *Determination, _ Limits) error {
+func (a Withdraw) apply(c *Determination, _ string, _ Limits) error {
 	if !inState(c.State, DetReceived, DetAwaitingMaterials, DetAccepted, DetInvestigating, DetSuspended) {
 		return wrongState("withdraw", c.State)
 	}
@@ -523,7 +523,7 @@ type Investigate struct {
 func (Investigate) name() string   { return "investigate" }
 func (a Investigate) act() Act     { return a.Act }
 func (a Investigate) note() string { return a.Record }
-func (a Investigate) apply(c *Determination, _ Limits) error {
+func (a Investigate) apply(c *Determination, _ string, _ Limits) error {
 	if !inState(c.State, DetAccepted, DetInvestigating) {
 		return wrongState("investigate", c.State)
 	}
@@ -551,7 +551,7 @@ type Suspend struct {
 func (Suspend) name() string   { return "suspend" }
 func (a Suspend) act() Act     { return a.Act }
 func (a Suspend) note() string { return a.Reason }
-func (a Suspend) apply(c *Determination, _ Limits) error {
+func (a Suspend) apply(c *Determination, _ string, _ Limits) error {
 	if !inState(c.State, DetAccepted, DetInvestigating) {
 		return wrongState("suspend", c.State)
 	}
@@ -568,7 +568,7 @@ type Resume struct{ Act }
 
 func (Resume) name() string { return "resume" }
 func (a Resume) act() Act   { return a.Act }
-func (a Resume) apply(c *Determination, _ Limits) error {
+func (a Resume) apply(c *Determination, _ string, _ Limits) error {
 	if c.State != DetSuspended {
 		return wrongState("resume", c.State)
 	}
@@ -591,7 +591,7 @@ type Decide struct {
 func (Decide) name() string   { return "decide" }
 func (a Decide) act() Act     { return a.Act }
 func (a Decide) note() string { return a.Reasons }
-func (a Decide) apply(c *Determination, lim Limits) error {
+func (a Decide) apply(c *Determination, _ string, lim Limits) error {
 	if !inState(c.State, DetAccepted, DetInvestigating) {
 		return wrongState("decide", c.State)
 	}
@@ -656,7 +656,7 @@ type Deliver struct {
 func (Deliver) name() string   { return "deliver" }
 func (a Deliver) act() Act     { return a.Act }
 func (a Deliver) note() string { return string(a.Party) }
-func (a Deliver) apply(c *Determination, _ Limits) error {
+func (a Deliver) apply(c *Determination, _ string, _ Limits) error {
 	if c.State != DetDecided {
 		return wrongState("deliver", c.State)
 	}
@@ -691,7 +691,7 @@ type ScreenRehab struct {
 func (ScreenRehab) name() string   { return "screen_rehab" }
 func (a ScreenRehab) act() Act     { return a.Act }
 func (a ScreenRehab) note() string { return a.Reason }
-func (a ScreenRehab) apply(c *Determination, _ Limits) error {
+func (a ScreenRehab) apply(c *Determination, _ string, _ Limits) error {
 	if c.State == DetClosed && c.Outcome != OutcomeWorkInjury && c.Outcome != OutcomeDeemed {
 		return wrongState("screen for rehabilitation", c.State)
 	}

@@ -13,14 +13,14 @@ func app(kind ApplicantKind, event, received string) Application {
 
 func must(t *testing.T, c Determination, a DetAction) Determination {
 	t.Helper()
-	n, err := c.Apply(a, statutory())
+	n, err := c.Apply(a, "zhang", statutory())
 	if err != nil {
 		t.Fatalf("%s: %v", a.name(), err)
 	}
 	return n
 }
 
-func on(s string) Act { return Act{On: MustDate(s), By: "zhang"} }
+func on(s string) Act { return Act{On: MustDate(s)} }
 
 func received(t *testing.T) Determination {
 	t.Helper()
@@ -95,7 +95,7 @@ func TestDeterminationTransitionsAllowedOnlyFromTheirStates(t *testing.T) {
 	for state, ok := range allowed {
 		for name, a := range actions {
 			c := determinationIn(t, state)
-			n, err := c.Apply(a, statutory())
+			n, err := c.Apply(a, "zhang", statutory())
 			legal := contains(ok, name)
 			switch {
 			case legal && err != nil:
@@ -197,7 +197,7 @@ func TestOutOfTimeApplicationCanOnlyBeRefused(t *testing.T) {
 	for _, k := range RequiredMaterials(false) {
 		c = must(t, c, ReceiveMaterial{Act: on("2026-03-10"), Kind: k, FileRef: k})
 	}
-	if _, err := c.Apply(Accept{Act: on("2026-03-11")}, statutory()); FieldOf(err) != "received_on" {
+	if _, err := c.Apply(Accept{Act: on("2026-03-11")}, "zhang", statutory()); FieldOf(err) != "received_on" {
 		t.Errorf("accepting an out-of-time application: %v", err)
 	}
 	c = must(t, c, Refuse{Act: on("2026-03-11"), Reason: "超过申请时限"})
@@ -234,13 +234,13 @@ func TestOneNoticeListsAllMissingMaterialsAndSupplementRestartsTheReview(t *test
 	if !reflect.DeepEqual(c.Notice.Missing, want) {
 		t.Errorf("the notice lists %v, want every missing material %v", c.Notice.Missing, want)
 	}
-	if _, err := c.Apply(NoticeMissing{on("2026-03-13")}, statutory()); FieldOf(err) != "notice" {
+	if _, err := c.Apply(NoticeMissing{on("2026-03-13")}, "zhang", statutory()); FieldOf(err) != "notice" {
 		t.Errorf("a second notice must be refused: %v", err)
 	}
-	if _, err := c.Apply(RequestMaterial{Act: on("2026-03-13"), Kind: MatPhotos}, statutory()); err == nil {
+	if _, err := c.Apply(RequestMaterial{Act: on("2026-03-13"), Kind: MatPhotos}, "zhang", statutory()); err == nil {
 		t.Error("nothing may be requested after the notice")
 	}
-	if _, err := c.Apply(Accept{Act: on("2026-03-13")}, statutory()); err == nil {
+	if _, err := c.Apply(Accept{Act: on("2026-03-13")}, "zhang", statutory()); err == nil {
 		t.Error("cannot accept while materials are awaited")
 	}
 	c = must(t, c, ReceiveMaterial{Act: on("2026-04-01"), Kind: MatEmploymentProof, FileRef: "contract"})
@@ -260,13 +260,13 @@ func TestOneNoticeListsAllMissingMaterialsAndSupplementRestartsTheReview(t *test
 }
 
 func TestNoticeRefusedWhenNothingIsMissing(t *testing.T) {
-	if _, err := complete(t).Apply(NoticeMissing{on("2026-03-11")}, statutory()); FieldOf(err) != "materials" {
+	if _, err := complete(t).Apply(NoticeMissing{on("2026-03-11")}, "zhang", statutory()); FieldOf(err) != "materials" {
 		t.Errorf("got %v", err)
 	}
 }
 
 func TestAcceptRefusedWhileRequiredMaterialsAreMissing(t *testing.T) {
-	_, err := received(t).Apply(Accept{Act: on("2026-03-11")}, statutory())
+	_, err := received(t).Apply(Accept{Act: on("2026-03-11")}, "zhang", statutory())
 	if FieldOf(err) != "materials" {
 		t.Errorf("got %v", err)
 	}
@@ -288,9 +288,9 @@ func TestDecisionDueSixtyOrFifteenDaysFromAcceptance(t *testing.T) {
 		}
 		d, _ := OpenDetermination(app(ApplicantEmployer, "2026-01-02", "2026-01-05"), "zhang", lim)
 		for _, k := range RequiredMaterials(false) {
-			d, _ = d.Apply(ReceiveMaterial{Act: on("2026-01-05"), Kind: k, FileRef: k}, lim)
+			d, _ = d.Apply(ReceiveMaterial{Act: on("2026-01-05"), Kind: k, FileRef: k}, "zhang", lim)
 		}
-		d, err := d.Apply(Accept{Act: on("2026-01-10"), ClearCut: c.clear}, lim)
+		d, err := d.Apply(Accept{Act: on("2026-01-10"), ClearCut: c.clear}, "zhang", lim)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -347,7 +347,7 @@ func TestDecisionNeedsAValidArticleItemAndReasons(t *testing.T) {
 	}
 	for _, c := range cases {
 		c.d.Act = on("2026-04-01")
-		n, err := determinationIn(t, DetAccepted).Apply(c.d, statutory())
+		n, err := determinationIn(t, DetAccepted).Apply(c.d, "zhang", statutory())
 		if FieldOf(err) != c.field {
 			t.Errorf("%s: got %v", c.name, err)
 		}
@@ -365,10 +365,10 @@ func TestDeliveryToEveryPartyClosesTheCase(t *testing.T) {
 	if c.State != DetDecided {
 		t.Errorf("one party served is not all: %s", c.State)
 	}
-	if _, err := c.Apply(Deliver{Act: on("2026-04-06"), Party: PartyWorker, Method: "post"}, statutory()); FieldOf(err) != "party" {
+	if _, err := c.Apply(Deliver{Act: on("2026-04-06"), Party: PartyWorker, Method: "post"}, "zhang", statutory()); FieldOf(err) != "party" {
 		t.Errorf("serving the worker twice: %v", err)
 	}
-	if _, err := c.Apply(Deliver{Act: on("2026-04-06"), Party: PartyUnion, Method: "post"}, statutory()); FieldOf(err) != "party" {
+	if _, err := c.Apply(Deliver{Act: on("2026-04-06"), Party: PartyUnion, Method: "post"}, "zhang", statutory()); FieldOf(err) != "party" {
 		t.Errorf("the union did not apply: %v", err)
 	}
 	c = must(t, c, Deliver{Act: on("2026-04-30"), Party: PartyEmployer, Method: "post"})
@@ -388,18 +388,18 @@ func TestUnionApplicantIsServedToo(t *testing.T) {
 func TestOccupationalDiseaseIsNotReinvestigated(t *testing.T) {
 	c := determinationIn(t, DetAccepted)
 	c.EventKind = EventOccupationalDisease
-	_, err := c.Apply(Investigate{Act: on("2026-03-20"), Investigators: []string{"a"}, Record: "r"}, statutory())
+	_, err := c.Apply(Investigate{Act: on("2026-03-20"), Investigators: []string{"a"}, Record: "r"}, "zhang", statutory())
 	if FieldOf(err) != "event_kind" {
 		t.Errorf("got %v", err)
 	}
 }
 
 func TestActionDatesMayNotGoBackwards(t *testing.T) {
-	_, err := determinationIn(t, DetAccepted).Apply(Decide{Act: on("2026-03-01"), Finding: OutcomeWorkInjury, Article: 14, Item: 1, Reasons: "r"}, statutory())
+	_, err := determinationIn(t, DetAccepted).Apply(Decide{Act: on("2026-03-01"), Finding: OutcomeWorkInjury, Article: 14, Item: 1, Reasons: "r"}, "zhang", statutory())
 	if FieldOf(err) != "on" {
 		t.Errorf("got %v", err)
 	}
-	_, err = determinationIn(t, DetAccepted).Apply(Resume{}, statutory())
+	_, err = determinationIn(t, DetAccepted).Apply(Resume{}, "zhang", statutory())
 	if FieldOf(err) != "on" {
 		t.Errorf("a missing date: %v", err)
 	}
@@ -427,7 +427,7 @@ func TestRehabScreeningFlagsWithoutChangingState(t *testing.T) {
 	if !c.RehabFirst || c.State != DetAccepted {
 		t.Errorf("flag %v state %s", c.RehabFirst, c.State)
 	}
-	if _, err := c.Apply(ScreenRehab{Act: on("2026-03-16"), Refer: true}, statutory()); FieldOf(err) != "reason" {
+	if _, err := c.Apply(ScreenRehab{Act: on("2026-03-16"), Refer: true}, "zhang", statutory()); FieldOf(err) != "reason" {
 		t.Errorf("a referral needs its reason: %v", err)
 	}
 }
