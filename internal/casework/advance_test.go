@@ -26,7 +26,6 @@ func mustVBy(t *testing.T, c Advance, who string, x AdvAction) Advance {
 	return n
 }
 
-
 func advanced(t *testing.T) Advance {
 	c, err := OpenAdvance(advApp(GroundUninsuredEmployer), "zhao", statutory())
 	if err != nil {
