@@ -4,14 +4,16 @@
 // that need it, after-the-fact sampling of immediate items, and the time-limit figures of an
 // office. Promised limits count working days: weekends and the region's listed holidays are
 // skipped, and adjusted working weekends count (our reading of "N个工作日" in service
-// promises; the calendar is policy data, not code).
+// promises; the calendar is package calendar's, shared with casework, and policy data).
 package counter
 
 import (
 	"fmt"
+
 	"math/rand/v2"
 	"sort"
 	"time"
+	"wiis/internal/calendar"
 )
 
 // Handling classes of the catalogue (Weihai's three kinds).
@@ -61,47 +63,22 @@ func (it Item) Validate() (field, reason string) {
 	return "", ""
 }
 
-// Calendar says which days are working days: weekends are not, unless listed as adjusted
-// working days (调休上班); listed holidays are not.
-type Calendar struct {
-	Holidays    map[string]bool // YYYY-MM-DD
-	WorkingDays map[string]bool // adjusted working weekend days
+// AddWorkingDays returns the date n working days after the day of at (that day not counted;
+// n = 0 is the same day: an immediate item is promised at once), as a time at midnight in
+// at's location.
+func AddWorkingDays(cal calendar.Calendar, at time.Time, n int) time.Time {
+	d := cal.AddWorkdays(calendar.DateOf(at), n)
+	y, m, dd := d.Time().Date()
+	return time.Date(y, m, dd, 0, 0, 0, 0, at.Location())
 }
 
-// IsWorkingDay reports whether d is a working day.
-func (c Calendar) IsWorkingDay(d time.Time) bool {
-	k := d.Format("2006-01-02")
-	if c.WorkingDays[k] {
-		return true
-	}
-	if c.Holidays[k] {
-		return false
-	}
-	wd := d.Weekday()
-	return wd != time.Saturday && wd != time.Sunday
-}
-
-// AddWorkingDays returns the date n working days after day (day itself not counted). With
-// n = 0 it returns day: an immediate item is promised the same day.
-func (c Calendar) AddWorkingDays(day time.Time, n int) time.Time {
-	d := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, day.Location())
-	for n > 0 {
-		d = d.AddDate(0, 0, 1)
-		if c.IsWorkingDay(d) {
-			n--
-		}
-	}
-	return d
-}
-
-// WorkingDaysBetween counts working days after from up to and including to (0 when to is not
-// after from): the handling time of a ticket.
-func (c Calendar) WorkingDaysBetween(from, to time.Time) int {
-	f := time.Date(from.Year(), from.Month(), from.Day(), 0, 0, 0, 0, from.Location())
-	t := time.Date(to.Year(), to.Month(), to.Day(), 0, 0, 0, 0, from.Location())
+// WorkingDaysBetween counts working days after from up to and including to: the handling
+// time of a ticket.
+func WorkingDaysBetween(cal calendar.Calendar, from, to time.Time) int {
+	f, t := calendar.DateOf(from), calendar.DateOf(to)
 	n := 0
-	for d := f.AddDate(0, 0, 1); !d.After(t); d = d.AddDate(0, 0, 1) {
-		if c.IsWorkingDay(d) {
+	for d := f.AddDays(1); !d.After(t); d = d.AddDays(1) {
+		if cal.IsWorkday(d) {
 			n++
 		}
 	}
@@ -110,10 +87,10 @@ func (c Calendar) WorkingDaysBetween(from, to time.Time) int {
 
 // Ticket states.
 const (
-	StateDone     = "done"      // finished at the desk or approved
-	StatePending  = "pending"   // waiting for back-office review
-	StateReturned = "returned"  // sent back to the teller for materials
-	StateRejected = "rejected"  // refused with a reason
+	StateDone     = "done"     // finished at the desk or approved
+	StatePending  = "pending"  // waiting for back-office review
+	StateReturned = "returned" // sent back to the teller for materials
+	StateRejected = "rejected" // refused with a reason
 )
 
 // Ticket is one item handled for one person or employer (受理单).
@@ -138,7 +115,7 @@ type Ticket struct {
 // Accept opens a ticket at the desk: immediate items are done at once, the others wait for the
 // back office with the promised date on the receipt. Missing required materials are an error
 // naming them, since materials are taken once.
-func Accept(it Item, subject, office, teller string, materials []string, at time.Time, cal Calendar) (Ticket, error) {
+func Accept(it Item, subject, office, teller string, materials []string, at time.Time, cal calendar.Calendar) (Ticket, error) {
 	if !it.Active {
 		return Ticket{}, fmt.Errorf("item %s is not active", it.Code)
 	}
@@ -156,7 +133,7 @@ func Accept(it Item, subject, office, teller string, materials []string, at time
 		return Ticket{}, &MissingMaterials{Missing: missing}
 	}
 	t := Ticket{ItemCode: it.Code, Subject: subject, Office: office, Teller: teller, Materials: materials,
-		AcceptedAt: at, PromisedBy: cal.AddWorkingDays(at, it.LimitDays), State: StatePending}
+		AcceptedAt: at, PromisedBy: AddWorkingDays(cal, at, it.LimitDays), State: StatePending}
 	if it.Class == Immediate {
 		t.State, t.HandledAt = StateDone, at
 	}
@@ -166,7 +143,9 @@ func Accept(it Item, subject, office, teller string, materials []string, at time
 // MissingMaterials lists the required materials not taken.
 type MissingMaterials struct{ Missing []string }
 
-func (m *MissingMaterials) Error() string { return fmt.Sprintf("缺少材料 / missing materials: %v", m.Missing) }
+func (m *MissingMaterials) Error() string {
+	return fmt.Sprintf("缺少材料 / missing materials: %v", m.Missing)
+}
 
 // Review decides a pending ticket in the back office. The reviewer must not be the teller who
 // accepted it (内控: the one who takes it in does not approve it).
@@ -216,7 +195,7 @@ type Figures struct {
 }
 
 // Measure computes the figures at now.
-func Measure(ts []Ticket, now time.Time, cal Calendar) Figures {
+func Measure(ts []Ticket, now time.Time, cal calendar.Calendar) Figures {
 	var f Figures
 	totalDays := 0
 	for _, t := range ts {
@@ -228,7 +207,7 @@ func Measure(ts []Ticket, now time.Time, cal Calendar) Figures {
 			}
 		default:
 			f.Handled++
-			totalDays += cal.WorkingDaysBetween(t.AcceptedAt, t.HandledAt)
+			totalDays += WorkingDaysBetween(cal, t.AcceptedAt, t.HandledAt)
 			if !t.HandledAt.After(endOfDay(t.PromisedBy)) {
 				f.OnTime++
 			}

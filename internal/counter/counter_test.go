@@ -2,9 +2,11 @@ package counter
 
 import (
 	"errors"
+
 	"reflect"
 	"testing"
 	"time"
+	"wiis/internal/calendar"
 )
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -12,9 +14,10 @@ var cst = time.FixedZone("CST", 8*3600)
 func day(s string) time.Time { t, _ := time.ParseInLocation("2006-01-02", s, cst); return t }
 
 // 2024 National Day: 1–7 October off, Sunday 29 September and Saturday 12 October worked.
-var cal2024 = Calendar{
-	Holidays:    map[string]bool{"2024-10-01": true, "2024-10-02": true, "2024-10-03": true, "2024-10-04": true, "2024-10-07": true},
-	WorkingDays: map[string]bool{"2024-09-29": true, "2024-10-12": true},
+var cal2024 = calendar.Calendar{
+	Holidays: []calendar.Date{calendar.MustDate("2024-10-01"), calendar.MustDate("2024-10-02"), calendar.MustDate("2024-10-03"),
+		calendar.MustDate("2024-10-04"), calendar.MustDate("2024-10-07")},
+	Workdays: []calendar.Date{calendar.MustDate("2024-09-29"), calendar.MustDate("2024-10-12")},
 }
 
 func TestPromisedDatesCountWorkingDaysAcrossHolidays(t *testing.T) {
@@ -30,11 +33,11 @@ func TestPromisedDatesCountWorkingDaysAcrossHolidays(t *testing.T) {
 		{"2024-11-29", 0, "2024-11-29"},
 	}
 	for _, c := range cases {
-		if got := cal2024.AddWorkingDays(day(c.from), c.n).Format("2006-01-02"); got != c.want {
+		if got := AddWorkingDays(cal2024, day(c.from), c.n).Format("2006-01-02"); got != c.want {
 			t.Errorf("%s + %d working days = %s, want %s", c.from, c.n, got, c.want)
 		}
 	}
-	if n := cal2024.WorkingDaysBetween(day("2024-09-30"), day("2024-10-08")); n != 1 {
+	if n := WorkingDaysBetween(cal2024, day("2024-09-30"), day("2024-10-08")); n != 1 {
 		t.Errorf("working days 30 Sep → 8 Oct = %d, want 1", n)
 	}
 }
@@ -102,7 +105,7 @@ func TestTimeLimitFigures(t *testing.T) {
 		mk("2024-11-20", "2024-11-22", "", StatePending),            // overdue at 25 Nov
 		mk("2024-11-25", "2024-11-29", "", StatePending),            // backlog, not overdue
 	}
-	f := Measure(ts, day("2024-11-25").Add(9*time.Hour), Calendar{})
+	f := Measure(ts, day("2024-11-25").Add(9*time.Hour), calendar.Calendar{})
 	want := Figures{Handled: 3, OnTime: 2, OnTimeShare: 66.6, AvgDays: 3.6, Backlog: 2, Overdue: 1}
 	if f != want {
 		t.Fatalf("figures %+v, want %+v", f, want)
