@@ -67,3 +67,9 @@ func pickLang(w http.ResponseWriter, r *http.Request) string {
 	}
 	return LangZh
 }
+
+// HasMessage reports whether key is in the catalogue with both a Chinese and an English text.
+func HasMessage(key string) bool {
+	m, ok := catalogue[key]
+	return ok && m.Zh != "" && m.En != ""
+}

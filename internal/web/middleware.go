@@ -19,6 +19,10 @@ import (
 	"wiis/internal/auth"
 )
 
+// DeniedHeader marks an answer given by the permission check rather than by a handler, so
+// the route-permission test (and a log reader) can tell the two apart.
+const DeniedHeader = "X-Wiis-Denied"
+
 // Cookie names.
 const (
 	sessionCookie = "wiis_session"
@@ -210,6 +214,7 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request, st *reqState) 
 // deny answers a caller the route's permission does not allow: anonymous browsers go to the
 // login page, anonymous API callers get 401, signed-in users 403.
 func (s *Server) deny(w http.ResponseWriter, r *http.Request, st *reqState) {
+	w.Header().Set(DeniedHeader, "permission")
 	if st.user != nil {
 		s.Fail(w, r, apperr.Forbiddenf("error.forbidden"))
 		return
