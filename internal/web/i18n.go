@@ -20,8 +20,9 @@ const (
 
 var langs = []string{LangZh, LangEn}
 
-// catalogue holds the core messages plus every module's; filled before any request.
-var catalogue = Messages{}
+// catalogue holds the core messages (from the start, so the CLI can translate errors too) plus
+// every module's (added by New before any request).
+var catalogue = func() Messages { m := Messages{}; m.add(coreMessages); return m }()
 
 func (m Messages) add(from Messages) {
 	for k, v := range from {

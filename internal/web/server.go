@@ -114,7 +114,7 @@ func New(cfg Config) (*Server, error) {
 	mods := append([]Module{coreModule()}, modules...)
 	modulesMu.Unlock()
 	catalogueOnce.Do(func() {
-		for _, m := range mods {
+		for _, m := range mods[1:] {
 			catalogue.add(m.Messages)
 		}
 	})
