@@ -125,6 +125,10 @@ func (s *Server) outer(next http.Handler) http.Handler {
 		h.Set("Referrer-Policy", "same-origin")
 		h.Set("Cache-Control", "no-store")
 		st := &reqState{lang: pickLang(w, r)}
+		// Read here, not per route, so pages outside any route (404s) never replace it.
+		if c, err := r.Cookie(preCookie); err == nil && len(c.Value) >= 32 {
+			st.pre = c.Value
+		}
 		r = r.WithContext(context.WithValue(r.Context(), keyReq, st))
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
@@ -201,11 +205,6 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request, st *reqState) 
 			s.clearCookie(w, r, sessionCookie)
 		default:
 			return err
-		}
-	}
-	if st.user == nil {
-		if c, err := r.Cookie(preCookie); err == nil && len(c.Value) >= 32 {
-			st.pre = c.Value
 		}
 	}
 	return nil
