@@ -349,6 +349,9 @@ var dummyHash, _ = HashPassword("not-a-real-password-Aa1!")
 // auth.locked.
 func (s *Service) Login(ctx context.Context, username, pw, remote string) (*User, error) {
 	by := audit.Actor{Username: username, RemoteAddr: remote}
+	if by.Username == "" {
+		by.Username = "anonymous"
+	}
 	u, hash, err := getUser(ctx, s.DB, "username = ?", username)
 	if apperr.CodeOf(err) == apperr.NotFound {
 		CheckPassword(dummyHash, pw)

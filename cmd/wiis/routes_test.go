@@ -1,0 +1,17 @@
+package main
+
+import (
+	"testing"
+
+	"wiis/internal/store"
+	"wiis/internal/store/storetest"
+	"wiis/internal/web/webtest"
+)
+
+// TestEveryRouteOfTheBinaryAnswersAsItsPermissionSays walks the routes of every module this
+// binary links in, not only the core ones (security.md: a test enumerates all routes).
+func TestEveryRouteOfTheBinaryAnswersAsItsPermissionSays(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		webtest.WalkRoutes(t, webtest.New(t, db))
+	})
+}

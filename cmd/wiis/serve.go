@@ -1,0 +1,80 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+
+	"wiis/internal/cli"
+	"wiis/internal/demo"
+	"wiis/internal/web"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func init() {
+	cli.Register(&cli.Command{
+		Name:    "serve",
+		Summary: "启动网页与接口服务 / run the web server and API",
+		Usage:   "wiis serve [--addr 127.0.0.1:8080] [--demo] [--secure-cookies]",
+		Help: `启动服务并打印访问地址；Ctrl-C 或 SIGTERM 时等待进行中的请求结束后退出。
+--demo 先填入演示数据（可重复执行），并打印每个角色的演示账户与密码。
+环境变量 WIIS_ADDR 可代替 --addr；日志为 JSON 格式（log/slog），写到标准错误。
+
+Starts the server and prints the address to open; on Ctrl-C or SIGTERM it lets requests in
+flight finish, then exits. --demo first fills in the demo data (idempotent) and prints one
+login per role. WIIS_ADDR may replace --addr; logs are JSON (log/slog) on standard error.`,
+		Run: runServe,
+	})
+}
+
+func runServe(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
+	def := "127.0.0.1:8080"
+	if env.Getenv != nil && env.Getenv("WIIS_ADDR") != "" {
+		def = env.Getenv("WIIS_ADDR")
+	}
+	addr := fs.String("addr", def, "监听地址 / listen address (env WIIS_ADDR)")
+	withDemo := fs.Bool("demo", false, "填入演示数据并打印演示账户 / seed demo data and print demo logins")
+	secure := fs.Bool("secure-cookies", false, "Cookie 仅经 HTTPS 发送（部署在 TLS 之后时） / mark cookies Secure (behind TLS)")
+	if code, ok := cli.Parse(fs, env); !ok {
+		return code
+	}
+	db, err := cli.OpenDB(ctx, fs)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "wiis serve:", err)
+		return cli.ExitFailure
+	}
+	defer db.Close()
+	if *withDemo {
+		logins, err := demo.Run(ctx, db)
+		if err != nil {
+			fmt.Fprintln(env.Stderr, "wiis serve: demo:", err)
+			return cli.ExitFailure
+		}
+		fmt.Fprintln(env.Stdout, "演示账户 / demo logins:")
+		for _, l := range logins {
+			fmt.Fprintf(env.Stdout, "  %-24s %-16s %s\n", l.Username, l.Password, l.Role.Info().Zh)
+		}
+	}
+	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	srv, err := web.New(web.Config{DB: db, Log: log, SecureCookies: *secure, Version: version})
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "wiis serve:", err)
+		return cli.ExitFailure
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "wiis serve:", err)
+		return cli.ExitInvalid
+	}
+	fmt.Fprintf(env.Stdout, "wiis 已启动 / listening: http://%s/  (数据库 / database: %s)\n", ln.Addr(), db.Engine)
+	if err := srv.Run(ctx, ln); err != nil {
+		fmt.Fprintln(env.Stderr, "wiis serve:", err)
+		return cli.ExitFailure
+	}
+	return cli.ExitOK
+}
