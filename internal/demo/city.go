@@ -18,9 +18,6 @@ import (
 	"wiis/internal/idcode"
 )
 
-// City is the demo city's code: Lu'an, Anhui.
-const City = "341500"
-
 // Counties of Lu'an the employers are spread over.
 var Counties = []string{"341502", "341503", "341504", "341522", "341523", "341524", "341525"}
 

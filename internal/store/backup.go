@@ -246,8 +246,12 @@ func (db *DB) seededTables(ctx context.Context) (map[string]bool, error) {
 	return out, nil
 }
 
-// seedTables are the tables migrations fill with reference data.
-var seedTables = map[string]bool{"regions": true, "policy_values": true, "sqlite_sequence": true}
+// seedTables are the tables migrations fill with reference data; a restore replaces their
+// rows. TestOnlySeedTablesHoldRowsAfterMigration keeps the list true.
+var seedTables = map[string]bool{"regions": true, "policy_values": true, "service_items": true, "sqlite_sequence": true}
+
+// IsSeedTable reports whether migrations fill table with reference data.
+func IsSeedTable(table string) bool { return seedTables[table] }
 
 // tableLoader inserts the rows of one table of a backup.
 type tableLoader struct {

@@ -154,3 +154,23 @@ func diffTables(t *testing.T, a, b *store.DB) string {
 	}
 	return ""
 }
+
+// A table that a migration fills must be known to restore as reference data, or restoring a
+// backup into a freshly migrated database would refuse.
+func TestOnlySeedTablesHoldRowsAfterMigration(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		tables, err := db.Tables(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tb := range tables {
+			var n int
+			if err := db.QueryRow(context.Background(), `SELECT COUNT(*) FROM `+tb).Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			if n > 0 && !store.IsSeedTable(tb) {
+				t.Errorf("migrations put %d rows in %s, which restore does not treat as reference data", n, tb)
+			}
+		}
+	})
+}
