@@ -9,7 +9,6 @@ import (
 	"os"
 
 	"wiis/internal/cli"
-	"wiis/internal/demo"
 	"wiis/internal/web"
 )
 
@@ -50,14 +49,9 @@ func runServe(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
 	}
 	defer db.Close()
 	if *withDemo {
-		logins, err := demo.Run(ctx, db)
-		if err != nil {
+		if err := seedDemo(ctx, db, env); err != nil {
 			fmt.Fprintln(env.Stderr, "wiis serve: demo:", err)
 			return cli.ExitFailure
-		}
-		fmt.Fprintln(env.Stdout, "演示账户 / demo logins:")
-		for _, l := range logins {
-			fmt.Fprintf(env.Stdout, "  %-24s %-16s %s\n", l.Username, l.Password, l.Role.Info().Zh)
 		}
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
