@@ -108,15 +108,14 @@ func CheckSpend(pol FeePolicy, lastYearIncome, spent, training, amount money.Amo
 	if amount <= 0 {
 		return Spend{}, apperr.Invalidf("amount", "金额必须大于零 / amount must be positive")
 	}
-	capPct := pct(pol.CapPct)
-	if capPct == nil {
-		return Spend{}, apperr.Invalidf("prevention_fee", "未设置工伤预防费上限比例 / no prevention fee cap in force")
-	}
 	after := spent + amount
 	if isTraining {
 		training += amount
 	}
-	pos := fund.PreventionPosition(lastYearIncome, after, training, capPct, pct(pol.MinPct), pct(pol.TrainingPct))
+	pos, err := Position(pol, FeeFigures{LastYearIncome: lastYearIncome, Spent: after, Training: training})
+	if err != nil {
+		return Spend{}, err
+	}
 	if after <= pos.Cap {
 		return Spend{Position: pos}, nil
 	}
@@ -125,4 +124,21 @@ func CheckSpend(pol FeePolicy, lastYearIncome, spent, training, amount money.Amo
 	}
 	return Spend{Position: pos}, apperr.Invalidf("amount", "支出后预防费合计 %s 将超过上限 %s（上年征缴收入 %s 的 %s%%）/ would exceed the prevention fee cap",
 		after.Grouped(), pos.Cap.Grouped(), lastYearIncome.Grouped(), pol.CapPct)
+}
+
+// FeeFigures are a unit's inputs to its prevention position in a year.
+type FeeFigures struct {
+	LastYearIncome money.Amount `json:"last_year_income"` // contribution income of the previous year
+	Spent          money.Amount `json:"spent"`            // prevention expenditure so far this year
+	Training       money.Amount `json:"training"`         // the training part of it
+}
+
+// Position is the unit's prevention position under pol: cap, minimum target and warnings.
+// Errors: invalid when no cap is in force.
+func Position(pol FeePolicy, f FeeFigures) (fund.Prevention, error) {
+	capPct := pct(pol.CapPct)
+	if capPct == nil {
+		return fund.Prevention{}, apperr.Invalidf("prevention_fee", "未设置工伤预防费上限比例 / no prevention fee cap in force")
+	}
+	return fund.PreventionPosition(f.LastYearIncome, f.Spent, f.Training, capPct, pct(pol.MinPct), pct(pol.TrainingPct)), nil
 }
