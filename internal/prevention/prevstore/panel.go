@@ -10,7 +10,6 @@ package prevstore
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"wiis/internal/apperr"
 	"wiis/internal/auth"
@@ -67,7 +66,7 @@ func (s *series) figures(p *panel, from, to coverage.Month) prevention.Figures {
 	return f
 }
 
-// monthEnd is the first day after month m, for half-open date ranges on text dates.
+// nextMonth is the month after m, for half-open date ranges on text dates.
 func nextMonth(m coverage.Month) string { return (m + 1).String() }
 
 // loadPanel reads the figures of the employers whose region starts with prefix for the months
@@ -250,6 +249,3 @@ func cityUnit(region string) string {
 	}
 	return region[:4] + "00"
 }
-
-// today is the clock of the package; tests pin it.
-var today = func() string { return time.Now().Format(time.DateOnly) }
