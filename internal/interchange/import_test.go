@@ -313,13 +313,13 @@ func TestExportsReimportUnchangedInCSVAndXLSX(t *testing.T) {
 
 func TestUnusableFolderOrHeaderStoresNothing(t *testing.T) {
 	cases := map[string]map[string]string{
-		"missing column": {"persons.csv": "id_number\n11010519491231002X\n"},
-		"unknown column": {"persons.csv": "id_number,name,age\n11010519491231002X,甲,75\n"},
+		"missing column":  {"persons.csv": "id_number\n11010519491231002X\n"},
+		"unknown column":  {"persons.csv": "id_number,name,age\n11010519491231002X,甲,75\n"},
 		"repeated column": {"persons.csv": "id_number,name,name\n11010519491231002X,甲,甲\n"},
-		"empty file":     {"persons.csv": ""},
-		"no files":       {"readme.txt": "hello"},
-		"csv and xlsx":   {"persons.csv": "id_number,name\n", "persons.xlsx": "x"},
-		"not excel":      {"persons.xlsx": "this is not a zip"},
+		"empty file":      {"persons.csv": ""},
+		"no files":        {"readme.txt": "hello"},
+		"csv and xlsx":    {"persons.csv": "id_number,name\n", "persons.xlsx": "x"},
+		"not excel":       {"persons.xlsx": "this is not a zip"},
 	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		for name, files := range cases {
