@@ -113,9 +113,9 @@ func writeFile(path string, l *Layout, n int, row func(int) Row) error {
 }
 
 // BenchImport generates n enrollment events in dir, imports them into db (which should be
-// empty) with full validation, then clears the table and stores the same rows the raw way,
+// empty) with full validation and opts, then clears the table and stores the same rows the raw way,
 // and returns both timings. The lead's `wiis bench import` calls it.
-func BenchImport(ctx context.Context, db *store.DB, dir string, n int) (BenchResult, error) {
+func BenchImport(ctx context.Context, db *store.DB, dir string, n int, opts Options) (BenchResult, error) {
 	res := BenchResult{Engine: db.Engine, Rows: n}
 	if err := WriteBenchData(dir, n); err != nil {
 		return res, err
@@ -128,7 +128,7 @@ func BenchImport(ctx context.Context, db *store.DB, dir string, n int) (BenchRes
 
 	stop := sampleHeap(&res.PeakHeapMB)
 	t0 := time.Now()
-	rep, err := ImportFile(ctx, db, filepath.Join(dir, l.File()), l, Options{})
+	rep, err := ImportFile(ctx, db, filepath.Join(dir, l.File()), l, opts)
 	res.Import = time.Since(t0)
 	stop()
 	if err != nil {

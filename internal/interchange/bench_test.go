@@ -14,7 +14,7 @@ import (
 // ratio. Run once per engine with:
 //
 //	go test -run - -bench ImportEnrollmentEvents -benchtime 1x ./internal/interchange
-//	WIIS_BENCH_ROWS=50000 ... for a quick run
+//	WIIS_BENCH_ROWS=50000 ... for a quick run; WIIS_BENCH_BATCH sets Options.BatchSize
 func BenchmarkImportEnrollmentEvents(b *testing.B) {
 	n := 1_000_000
 	if s := os.Getenv("WIIS_BENCH_ROWS"); s != "" {
@@ -24,13 +24,17 @@ func BenchmarkImportEnrollmentEvents(b *testing.B) {
 		}
 		n = v
 	}
+	var opts Options
+	if s := os.Getenv("WIIS_BENCH_BATCH"); s != "" {
+		opts.BatchSize, _ = strconv.Atoi(s)
+	}
 	for _, e := range storetest.Engines() {
 		b.Run(string(e), func(b *testing.B) {
 			var res BenchResult
 			for i := 0; i < b.N; i++ {
 				db := storetest.Open(b, e)
 				var err error
-				res, err = BenchImport(context.Background(), db, b.TempDir(), n)
+				res, err = BenchImport(context.Background(), db, b.TempDir(), n, opts)
 				if err != nil {
 					b.Fatal(err)
 				}
@@ -47,7 +51,7 @@ func BenchmarkImportEnrollmentEvents(b *testing.B) {
 func TestBenchImportSmall(t *testing.T) {
 	for _, e := range storetest.Engines() {
 		t.Run(string(e), func(t *testing.T) {
-			res, err := BenchImport(context.Background(), storetest.Open(t, e), t.TempDir(), 2000)
+			res, err := BenchImport(context.Background(), storetest.Open(t, e), t.TempDir(), 2000, Options{BatchSize: 300})
 			if err != nil {
 				t.Fatal(err)
 			}
