@@ -2,12 +2,14 @@ package interchange
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -132,12 +134,41 @@ func ImportDir(ctx context.Context, db *store.DB, dir string, opts Options) (*Re
 		r.Close()
 	}
 	im := newImporter(db, opts)
+	started := time.Now()
 	for _, f := range found {
-		if _, err := im.file(ctx, f.Path, f.Layout); err != nil {
-			return im.rep, err
+		if _, err = im.file(ctx, f.Path, f.Layout); err != nil {
+			break
 		}
 	}
-	return im.rep, nil
+	if rerr := recordRun(context.WithoutCancel(ctx), db, dir, started, im.rep, err); err == nil {
+		err = rerr
+	}
+	return im.rep, err
+}
+
+// recordRun stores the run's outcome in import_runs.
+func recordRun(ctx context.Context, db *store.DB, dir string, started time.Time, rep *Report, failure error) error {
+	outcome := "ok"
+	switch {
+	case failure != nil:
+		outcome = "failed"
+	case rep.Rejected > 0:
+		outcome = "partial"
+	}
+	summary, err := json.Marshal(rep.Files)
+	if err != nil {
+		return err
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	const ts = "2006-01-02T15:04:05Z"
+	_, err = db.Exec(ctx, `INSERT INTO import_runs (dir, started_at, finished_at, outcome, rejected, summary)
+		VALUES (?, ?, ?, ?, ?, ?)`, dir, started.UTC().Format(ts), time.Now().UTC().Format(ts), outcome, rep.Rejected, string(summary))
+	if err != nil {
+		return fmt.Errorf("interchange: record import run: %w", err)
+	}
+	return nil
 }
 
 // ImportFile imports one file (CSV or XLSX by extension) of layout l.

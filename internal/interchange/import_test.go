@@ -107,6 +107,12 @@ func TestSampleImportsWithExactlyItsFiveBadRowsRejected(t *testing.T) {
 		if strings.Count(out, "\n") != 5 {
 			t.Fatalf("re-import reports %q", out)
 		}
+		var runs int
+		var outcome, summary string
+		db.QueryRow(context.Background(), `SELECT COUNT(*), MAX(outcome), MAX(summary) FROM import_runs`).Scan(&runs, &outcome, &summary)
+		if runs != 2 || outcome != "partial" || !strings.Contains(summary, `"File":"enrollment_events.csv","Read":1047`) {
+			t.Fatalf("import_runs: %d %s %s", runs, outcome, summary)
+		}
 	})
 }
 
