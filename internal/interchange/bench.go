@@ -36,6 +36,7 @@ func (r BenchResult) RawRate() float64 { return float64(r.Rows) / r.Raw.Seconds(
 // Ratio is ImportRate / RawRate.
 func (r BenchResult) Ratio() float64 { return r.ImportRate() / r.RawRate() }
 
+// String is the one-line result `wiis bench import` prints.
 func (r BenchResult) String() string {
 	return fmt.Sprintf("%s: %d enrollment events: import %.0f rows/s (%v), raw %.0f rows/s (%v), ratio %.2f, peak heap %.0f MB",
 		r.Engine, r.Rows, r.ImportRate(), r.Import.Round(time.Millisecond), r.RawRate(), r.Raw.Round(time.Millisecond), r.Ratio(), r.PeakHeapMB)
