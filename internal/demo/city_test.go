@@ -5,7 +5,11 @@ import (
 	"testing"
 	"time"
 
+	"context"
+
 	"wiis/internal/idcode"
+	"wiis/internal/store"
+	"wiis/internal/store/storetest"
 )
 
 func TestGeneratedCityIsValidAndDeterministic(t *testing.T) {
@@ -30,4 +34,27 @@ func TestGeneratedCityIsValidAndDeterministic(t *testing.T) {
 	if len(a.Events) < 5000 || len(a.Claims) == 0 || len(a.Beneficiary) != 300 {
 		t.Fatalf("events %d claims %d beneficiaries %d", len(a.Events), len(a.Claims), len(a.Beneficiary))
 	}
+}
+
+func TestTheDemoCityImportsWithoutARejectedRow(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := SeedCity(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		var employers, persons int
+		db.QueryRow(ctx, `SELECT COUNT(*) FROM employers`).Scan(&employers)
+		db.QueryRow(ctx, `SELECT COUNT(*) FROM persons`).Scan(&persons)
+		if employers != 200 || persons != 5000 {
+			t.Fatalf("%d employers, %d persons", employers, persons)
+		}
+		// A second run changes nothing.
+		if _, err := SeedCity(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		db.QueryRow(ctx, `SELECT COUNT(*) FROM persons`).Scan(&persons)
+		if persons != 5000 {
+			t.Fatalf("second seed: %d persons", persons)
+		}
+	})
 }
