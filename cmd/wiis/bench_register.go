@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"os"
 
 	"wiis/internal/bench"
 	"wiis/internal/benefit"
+	"wiis/internal/interchange"
 	"wiis/internal/store"
 )
 
@@ -17,5 +20,22 @@ func init() {
 		}
 		return bench.Result{Name: "calc", Engine: "-", Size: n, Unit: "calcs/s", Value: bench.Rate(n, calc), Baseline: bench.Rate(n, raw),
 			Base: "decoding the same JSON into a generic value", Note: "decode, validate and calculate a grade-5 termination case"}, nil
+	}})
+	bench.Register(bench.Bench{Name: "import", NeedsDB: true, DefaultSize: 200000, Run: func(ctx context.Context, db *store.DB, n int) (bench.Result, error) {
+		dir, err := os.MkdirTemp("", "wiis-bench-import-")
+		if err != nil {
+			return bench.Result{}, err
+		}
+		defer os.RemoveAll(dir)
+		r, err := interchange.BenchImport(ctx, db, dir, n, interchange.Options{})
+		if err != nil {
+			return bench.Result{}, err
+		}
+		raw := "one prepared INSERT per row in one transaction"
+		if db.Engine == store.Postgres {
+			raw = "one COPY of the same rows"
+		}
+		return bench.Result{Name: "import", Size: n, Unit: "rows/s", Value: r.ImportRate(), Baseline: r.RawRate(), Goal: "≥ 0.5",
+			Base: raw, Note: fmt.Sprintf("enrollment_events.csv with full validation; peak heap %.0f MB", r.PeakHeapMB)}, nil
 	}})
 }
