@@ -2,8 +2,9 @@ package risk
 
 import (
 	"fmt"
+	"maps"
 	"math/bits"
-	"sort"
+	"slices"
 
 	"wiis/internal/coverage"
 	"wiis/internal/money"
@@ -66,11 +67,7 @@ func (h *headcounts) add(p *Person) {
 // employer that removed everyone in M fires too.
 func (s *Scanner) r05() {
 	h := &s.heads
-	usccs := make([]string, 0, len(h.byUscc))
-	for u := range h.byUscc {
-		usccs = append(usccs, u)
-	}
-	sort.Strings(usccs)
+	usccs := slices.Sorted(maps.Keys(h.byUscc))
 	for _, u := range usccs {
 		em := h.byUscc[u]
 		for k := 1; k < len(em.heads); k++ {

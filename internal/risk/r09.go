@@ -2,6 +2,8 @@ package risk
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 )
 
@@ -13,11 +15,7 @@ import (
 // in the beneficiaries rows of every one of them (survivors of one deceased worker sharing a
 // family account are normal). A payee with no beneficiaries row belongs to no worker.
 func (s *Scanner) r09() {
-	accounts := make([]string, 0, len(s.paid))
-	for a := range s.paid {
-		accounts = append(accounts, a)
-	}
-	sort.Strings(accounts)
+	accounts := slices.Sorted(maps.Keys(s.paid))
 	for _, acct := range accounts {
 		pays := s.paid[acct]
 		persons := map[string]bool{}
