@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"wiis/internal/idcode"
 	"wiis/internal/retire"
 )
 
@@ -14,17 +15,22 @@ import (
 // years Y are compared with it as a number, Y ≥ S − 5, i.e. 12·Y ≥ months(S) − 60. So with
 // S = 60岁6个月 a person of 55 does not fire and one of 56 does. The category comes from the
 // sex in the ID; with no post information women use 50 (retire.ForSex). An ID whose birth
-// date cannot be read cannot be judged and is skipped (the import rejects such IDs).
+// date cannot be read (idcode rejects it) cannot be judged and is skipped; the import
+// rejects such IDs anyway.
 func (s *Scanner) r06(p *Person, pays []Payment) {
 	for _, pay := range pays {
 		if pay.Item != "lump_sum_medical" {
 			continue
 		}
-		birth, male, err := birthAndSex(p.ID)
+		birth, err := idcode.BirthDate(p.ID)
 		if err != nil {
 			return
 		}
-		age, err := retire.Reform2025.StatutoryAge(birth, retire.ForSex(male))
+		sex, err := idcode.SexOf(p.ID)
+		if err != nil {
+			return
+		}
+		age, err := retire.Reform2025.StatutoryAge(birth, retire.ForSex(sex == idcode.Male))
 		if err != nil {
 			return
 		}
