@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"wiis/internal/cli"
@@ -112,13 +111,47 @@ func riskScan(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
 }
 
 func printAlerts(w io.Writer, alerts []risk.Alert) {
-	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "规则\t名称\t对象\t说明")
+	rows := [][]string{{"规则", "名称", "对象", "说明"}}
 	for _, a := range alerts {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", a.Rule, risk.RuleName(a.Rule), a.Subject, a.Detail)
+		rows = append(rows, []string{a.Rule, risk.RuleName(a.Rule), a.Subject, a.Detail})
 	}
-	tw.Flush()
+	printTable(w, rows)
 	fmt.Fprintf(w, "共 %d 条预警\n", len(alerts))
+}
+
+// printTable aligns columns by display width: tabwriter counts a Chinese character as one
+// column where a terminal shows two.
+func printTable(w io.Writer, rows [][]string) {
+	widths := map[int]int{}
+	for _, r := range rows {
+		for i, c := range r[:len(r)-1] {
+			widths[i] = max(widths[i], displayWidth(c))
+		}
+	}
+	for _, r := range rows {
+		var b strings.Builder
+		for i, c := range r {
+			b.WriteString(c)
+			if i < len(r)-1 {
+				b.WriteString(strings.Repeat(" ", widths[i]-displayWidth(c)+2))
+			}
+		}
+		fmt.Fprintln(w, b.String())
+	}
+}
+
+// displayWidth counts East Asian wide characters (CJK, full-width forms) as two columns.
+func displayWidth(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= 0x1100 && (r <= 0x115f || (r >= 0x2e80 && r <= 0xa4cf) || (r >= 0xac00 && r <= 0xd7a3) ||
+			(r >= 0xf900 && r <= 0xfaff) || (r >= 0xfe30 && r <= 0xfe4f) || (r >= 0xff00 && r <= 0xff60) || (r >= 0xffe0 && r <= 0xffe6)) {
+			n += 2
+		} else {
+			n++
+		}
+	}
+	return n
 }
 
 func riskList(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
@@ -138,13 +171,12 @@ func riskList(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
 		fmt.Fprintln(env.Stderr, "wiis risk list:", err)
 		return cli.ExitInvalid
 	}
-	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "编号\t规则\t对象\t状态\t经办人\t结论\t首次月份\t说明")
+	rows := [][]string{{"编号", "规则", "对象", "状态", "经办人", "结论", "首次月份", "说明"}}
 	for _, a := range list {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", a.ID, a.Rule, a.Subject, riskstore.StatusName(a.Status),
-			a.Assignee, riskstore.OutcomeName(a.Outcome), a.FirstAsOf, a.Detail)
+		rows = append(rows, []string{fmt.Sprint(a.ID), a.Rule, a.Subject, riskstore.StatusName(a.Status),
+			a.Assignee, riskstore.OutcomeName(a.Outcome), a.FirstAsOf, a.Detail})
 	}
-	tw.Flush()
+	printTable(env.Stdout, rows)
 	fmt.Fprintf(env.Stdout, "共 %d 条\n", len(list))
 	return cli.ExitOK
 }
