@@ -11,27 +11,38 @@ import (
 )
 
 // headcounts accumulates, per employer and month, the persons covered and the sum of their
-// bases, from each person's coverage as the persons stream past (R05).
+// bases, from each person's coverage as the persons stream past (R05). Each employer's months
+// run from its earliest covered month to the as-of month.
 type headcounts struct {
-	from, asOf coverage.Month
-	byUscc     map[string]*employerMonths
+	asOf   coverage.Month
+	byUscc map[string]*employerMonths
 }
 
 type employerMonths struct {
-	heads []int32 // covered persons, index month − from
-	based []int32 // covered persons with a known base
-	bases []int64 // sum of their bases in fen
+	from  coverage.Month // month of index 0
+	heads []int32        // covered persons
+	based []int32        // covered persons with a known base
+	bases []int64        // sum of their bases in fen
 }
 
-func newHeadcounts(from, asOf coverage.Month) headcounts {
-	if from > asOf {
-		from = asOf
+// reach extends the months back to m (all zero before), so index k is month from + k.
+func (em *employerMonths) reach(m, asOf coverage.Month) {
+	if em.heads != nil && m >= em.from {
+		return
 	}
-	return headcounts{from: from, asOf: asOf, byUscc: map[string]*employerMonths{}}
+	n := int(asOf-m) + 1
+	extra := n - len(em.heads)
+	em.heads = append(make([]int32, extra, n), em.heads...)
+	em.based = append(make([]int32, extra, n), em.based...)
+	em.bases = append(make([]int64, extra, n), em.bases...)
+	em.from = m
+}
+
+func newHeadcounts(asOf coverage.Month) headcounts {
+	return headcounts{asOf: asOf, byUscc: map[string]*employerMonths{}}
 }
 
 func (h *headcounts) add(p *Person) {
-	n := int(h.asOf-h.from) + 1
 	for i := range p.Employments {
 		e := &p.Employments[i]
 		if len(e.periods) == 0 {
@@ -39,14 +50,12 @@ func (h *headcounts) add(p *Person) {
 		}
 		em := h.byUscc[e.Uscc]
 		if em == nil {
-			em = &employerMonths{heads: make([]int32, n), based: make([]int32, n), bases: make([]int64, n)}
+			em = &employerMonths{}
 			h.byUscc[e.Uscc] = em
 		}
+		em.reach(e.periods[0].From, h.asOf)
 		coverage.Bases(e.Events, e.periods, func(m coverage.Month, base int64, ok bool) {
-			if m < h.from {
-				return
-			}
-			k := m - h.from
+			k := m - em.from
 			em.heads[k]++
 			if ok {
 				em.based[k]++
@@ -63,8 +72,8 @@ func (h *headcounts) add(p *Person) {
 // Reading: the change is |h(M) − h(M−1)| ≥ 30% of h(M−1), up or down, exactly 30% fires; the
 // average base is over the covered persons whose base is known, and exactly 80% fires. Both
 // are compared in integers (10·|Δ| ≥ 3·h, 5·sumM·nM−1 ≤ 4·sumM−1·nM) so no rounding decides a
-// boundary. M runs over the months from the first enrollment event to the as-of month, so an
-// employer that removed everyone in M fires too.
+// boundary. M runs over the months from the employer's first covered month to the as-of month,
+// so an employer that removed everyone in M fires too.
 func (s *Scanner) r05() {
 	h := &s.heads
 	usccs := slices.Sorted(maps.Keys(h.byUscc))
@@ -75,7 +84,7 @@ func (s *Scanner) r05() {
 			if prev < 10 {
 				continue
 			}
-			m := h.from + coverage.Month(k)
+			m := em.from + coverage.Month(k)
 			swing := 10*abs(cur-prev) >= 3*prev
 			var drop bool
 			if cur > 0 && em.based[k] > 0 && em.based[k-1] > 0 {
@@ -90,7 +99,7 @@ func (s *Scanner) r05() {
 					avg = em.bases[k] / int64(em.based[k])
 				}
 				return Evidence{Table: "headcount", Row: map[string]string{
-					"uscc": u, "month": (h.from + coverage.Month(k)).String(),
+					"uscc": u, "month": (em.from + coverage.Month(k)).String(),
 					"covered": fmt.Sprint(em.heads[k]), "average_base": money.Amount(avg).String(),
 				}}
 			}

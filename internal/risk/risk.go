@@ -224,13 +224,12 @@ type Scanner struct {
 
 // NewScanner starts a scan for the as-of month: the last month evaluated (open coverage runs
 // to it; later months are not yet known). active holds the unified credit codes that the
-// market registry lists as active (R07). from is the earliest month of any enrollment event,
-// where the monthly headcounts of R05 begin.
-func NewScanner(asOf, from coverage.Month, active map[string]bool) *Scanner {
+// market registry lists as active (R07).
+func NewScanner(asOf coverage.Month, active map[string]bool) *Scanner {
 	return &Scanner{
 		asOf: asOf, active: active,
 		out:   collector{byKey: map[string]*collected{}},
-		heads: newHeadcounts(from, asOf),
+		heads: newHeadcounts(asOf),
 		paid:  map[string][]Payment{},
 		benef: map[string][]Beneficiary{},
 	}

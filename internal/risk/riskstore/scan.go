@@ -21,18 +21,21 @@ import (
 	"wiis/internal/store"
 )
 
-// byteOrder makes ORDER BY on text compare bytes on both engines, as Go does, so streams
-// ordered by the database can be merged in Go: SQLite's default BINARY collation already does;
-// PostgreSQL's follows the database locale unless told "C".
+// byteOrder is an ORDER BY list that sorts text by bytes on both engines, as Go compares, so
+// streams ordered by the database can be merged in Go; PostgreSQL's default collation follows
+// the database locale, hence "C". On SQLite (BINARY collation already) the unary plus keeps the
+// planner from walking a matching index: that fetches every table row by rowid, measured at 1 M
+// persons twice as slow as a full scan into SQLite's sorter.
 func byteOrder(db *store.DB, cols ...string) string {
 	s := ""
 	for i, c := range cols {
 		if i > 0 {
 			s += ", "
 		}
-		s += c
 		if db.Engine == store.Postgres {
-			s += ` COLLATE "C"`
+			s += c + ` COLLATE "C"`
+		} else {
+			s += "+" + c
 		}
 	}
 	return s
@@ -45,17 +48,7 @@ func Scan(ctx context.Context, db *store.DB, asOf coverage.Month) ([]risk.Alert,
 	if err != nil {
 		return nil, err
 	}
-	from := asOf
-	var minMonth sql.NullString
-	if err := db.QueryRow(ctx, `SELECT MIN(month) FROM enrollment_events`).Scan(&minMonth); err != nil {
-		return nil, fmt.Errorf("riskstore: first month: %w", err)
-	}
-	if minMonth.Valid {
-		if m, err := coverage.ParseMonth(minMonth.String); err == nil && m < from {
-			from = m
-		}
-	}
-	sc := risk.NewScanner(asOf, from, small.active)
+	sc := risk.NewScanner(asOf, small.active)
 	sc.Beneficiaries(small.beneficiaries)
 
 	ctx, cancel := context.WithCancel(ctx)
