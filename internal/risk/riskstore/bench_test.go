@@ -61,6 +61,9 @@ func BenchmarkRiskScan(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
+			for _, q := range []string{eventsQuery(db), taxQuery(db)} {
+				b.Logf("%s plan of %s:\n%s", e, q, explain(ctx, b, db, q))
+			}
 			t0 := time.Now()
 			events, err := readEnrollment(ctx, db)
 			if err != nil {
@@ -100,6 +103,34 @@ func benchDB(b *testing.B, e store.Engine) *store.DB {
 	}
 	b.Cleanup(func() { db.Close() })
 	return db
+}
+
+// explain returns the engine's query plan of q, to check in the benchmark log that no stream
+// walks an index row by row (SQLite) and what PostgreSQL sorts.
+func explain(ctx context.Context, b *testing.B, db *store.DB, q string) string {
+	prefix := "EXPLAIN "
+	if db.Engine == store.SQLite {
+		prefix = "EXPLAIN QUERY PLAN "
+	}
+	rows, err := db.Query(ctx, prefix+q)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			b.Fatal(err)
+		}
+		out = append(out, fmt.Sprint(vals[len(vals)-1]))
+	}
+	return "  " + strings.Join(out, "\n  ")
 }
 
 // readEnrollment is the yardstick: one full read of the enrollment table into Go values.

@@ -41,6 +41,17 @@ func byteOrder(db *store.DB, cols ...string) string {
 	return s
 }
 
+// eventsQuery streams every enrollment event ordered by person and employer.
+func eventsQuery(db *store.DB) string {
+	return `SELECT id_number, uscc, event, month, recorded_on, monthly_base FROM enrollment_events ORDER BY ` +
+		byteOrder(db, "id_number", "uscc")
+}
+
+// taxQuery streams the tax withholding rows ordered by person, employer and month.
+func taxQuery(db *store.DB) string {
+	return `SELECT id_number, uscc, month FROM tax_withholding ORDER BY ` + byteOrder(db, "id_number", "uscc", "month")
+}
+
 // Scan evaluates every rule over everything stored for the as-of month and returns the alerts
 // firing now, one per (rule, subject), sorted by rule then subject. It stores nothing.
 func Scan(ctx context.Context, db *store.DB, asOf coverage.Month) ([]risk.Alert, error) {
@@ -53,10 +64,8 @@ func Scan(ctx context.Context, db *store.DB, asOf coverage.Month) ([]risk.Alert,
 
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	events := startStream(ctx, db, `SELECT id_number, uscc, event, month, recorded_on, monthly_base
-		FROM enrollment_events ORDER BY `+byteOrder(db, "id_number", "uscc"), scanEvent)
-	taxes := startStream(ctx, db, `SELECT id_number, uscc, month FROM tax_withholding ORDER BY `+
-		byteOrder(db, "id_number", "uscc", "month"), scanTax)
+	events := startStream(ctx, db, eventsQuery(db), scanEvent)
+	taxes := startStream(ctx, db, taxQuery(db), scanTax)
 
 	var p risk.Person
 	feed := func(id string) {
