@@ -14,6 +14,7 @@ const (
 	Male   Sex = 'M' // odd 17th digit
 )
 
+// String returns "male" or "female".
 func (s Sex) String() string {
 	if s == Male {
 		return "male"

@@ -29,6 +29,7 @@ type Error struct {
 	Msg  string
 }
 
+// Error returns the bilingual message.
 func (e *Error) Error() string { return e.Msg }
 
 func fail(r Rule, format string, args ...any) error {

@@ -8,6 +8,7 @@ type RiskClass int
 
 var romans = [...]string{"", "I", "II", "III", "IV", "V", "VI", "VII", "VIII"}
 
+// String returns the Roman numeral the annex uses, "I" to "VIII".
 func (c RiskClass) String() string {
 	if c >= 1 && c <= 8 {
 		return romans[c]

@@ -26,20 +26,58 @@ type batchTx interface {
 	exec(ctx context.Context, q string, args ...any) (int64, error)
 }
 
-// inBatchTx runs fn in one transaction of db's engine: all of a batch is stored or none.
-func inBatchTx(ctx context.Context, db *store.DB, fn func(tx batchTx) error) error {
-	if db.Engine != store.Postgres {
-		return db.InTx(ctx, func(tx *store.Tx) error { return fn(&sqlBatch{tx: tx}) })
-	}
+// session is the one connection a file's import runs on, batch after batch.
+type session struct {
+	db   *store.DB
+	conn *sql.Conn
+}
+
+// sqliteCheckpointPages is the WAL auto-checkpoint interval during an import: 40 MB instead
+// of SQLite's 4 MB. Each checkpoint syncs the database file; with a batch per transaction the
+// default interval made the import wait on the disk far more than on work (measured: import
+// at a quarter of the raw rate at a million rows). The WAL stays bounded, so memory and disk
+// use do not grow with the file.
+const sqliteCheckpointPages = 10000
+
+func openSession(ctx context.Context, db *store.DB) (*session, error) {
 	conn, err := db.SQL.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if db.Engine == store.SQLite {
+		if _, err := conn.ExecContext(ctx, fmt.Sprintf("PRAGMA wal_autocheckpoint = %d", sqliteCheckpointPages)); err != nil {
+			conn.Close()
+			return nil, err
+		}
+	}
+	return &session{db: db, conn: conn}, nil
+}
+
+// close returns the connection to the pool with SQLite's default checkpoint interval.
+func (s *session) close() {
+	if s.db.Engine == store.SQLite {
+		s.conn.ExecContext(context.Background(), "PRAGMA wal_autocheckpoint = 1000")
+	}
+	s.conn.Close()
+}
+
+// inTx runs fn in one transaction: all of a batch is stored or none.
+func (s *session) inTx(ctx context.Context, fn func(tx batchTx) error) error {
+	if s.db.Engine == store.Postgres {
+		return s.conn.Raw(func(dc any) error {
+			pc := dc.(*stdlib.Conn).Conn()
+			return pgx.BeginFunc(ctx, pc, func(tx pgx.Tx) error { return fn(&pgBatch{tx: tx}) })
+		})
+	}
+	stx, err := s.conn.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
-	return conn.Raw(func(dc any) error {
-		pc := dc.(*stdlib.Conn).Conn()
-		return pgx.BeginFunc(ctx, pc, func(tx pgx.Tx) error { return fn(&pgBatch{tx: tx}) })
-	})
+	if err := fn(&sqlBatch{tx: &store.Tx{SQL: stx, Engine: s.db.Engine}}); err != nil {
+		stx.Rollback()
+		return err
+	}
+	return stx.Commit()
 }
 
 // sqliteMaxVars stays under SQLite's default limit of 32766 bound parameters per statement.

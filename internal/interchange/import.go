@@ -2,12 +2,14 @@ package interchange
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/schollz/progressbar/v3"
 
@@ -132,12 +134,41 @@ func ImportDir(ctx context.Context, db *store.DB, dir string, opts Options) (*Re
 		r.Close()
 	}
 	im := newImporter(db, opts)
+	started := time.Now()
 	for _, f := range found {
-		if _, err := im.file(ctx, f.Path, f.Layout); err != nil {
-			return im.rep, err
+		if _, err = im.file(ctx, f.Path, f.Layout); err != nil {
+			break
 		}
 	}
-	return im.rep, nil
+	if rerr := recordRun(context.WithoutCancel(ctx), db, dir, started, im.rep, err); err == nil {
+		err = rerr
+	}
+	return im.rep, err
+}
+
+// recordRun stores the run's outcome in import_runs.
+func recordRun(ctx context.Context, db *store.DB, dir string, started time.Time, rep *Report, failure error) error {
+	outcome := "ok"
+	switch {
+	case failure != nil:
+		outcome = "failed"
+	case rep.Rejected > 0:
+		outcome = "partial"
+	}
+	summary, err := json.Marshal(rep.Files)
+	if err != nil {
+		return err
+	}
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	const ts = "2006-01-02T15:04:05Z"
+	_, err = db.Exec(ctx, `INSERT INTO import_runs (dir, started_at, finished_at, outcome, rejected, summary)
+		VALUES (?, ?, ?, ?, ?, ?)`, dir, started.UTC().Format(ts), time.Now().UTC().Format(ts), outcome, rep.Rejected, string(summary))
+	if err != nil {
+		return fmt.Errorf("interchange: record import run: %w", err)
+	}
+	return nil
 }
 
 // ImportFile imports one file (CSV or XLSX by extension) of layout l.
@@ -210,6 +241,12 @@ func (im *importer) file(ctx context.Context, path string, l *Layout) (FileStats
 	if err != nil {
 		return st, err
 	}
+	sess, err := openSession(ctx, im.db)
+	if err != nil {
+		r.Close()
+		return st, err
+	}
+	defer sess.close()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	ch := make(chan chunk, 2)
@@ -224,7 +261,7 @@ func (im *importer) file(ctx context.Context, path string, l *Layout) (FileStats
 			im.reject(&st, errs)
 		}
 		if c.err == nil && len(c.rows) > 0 {
-			c.err = im.store(ctx, l, c.rows, &st)
+			c.err = im.store(ctx, sess, l, c.rows, &st)
 		}
 		if c.err != nil {
 			cancel()
@@ -327,16 +364,16 @@ func keyOf(l *Layout, row Row) string {
 // store writes one batch in one transaction: it loads the stored rows of the batch's keys
 // with one query, then inserts the new rows in bulk and updates the changed ones. Counts are
 // added only after the commit, so they describe what is really stored.
-func (im *importer) store(ctx context.Context, l *Layout, rows []pending, st *FileStats) error {
+func (im *importer) store(ctx context.Context, sess *session, l *Layout, rows []pending, st *FileStats) error {
 	if l.Name == "enrollment_events" {
 		var err error
-		if rows, err = im.knownEmployers(ctx, st, rows); err != nil {
+		if rows, err = im.knownEmployers(ctx, sess, st, rows); err != nil {
 			return err
 		}
 	}
 	var ins, upd, same int
 	cols := l.ColumnNames()
-	err := inBatchTx(ctx, im.db, func(tx batchTx) error {
+	err := sess.inTx(ctx, func(tx batchTx) error {
 		ins, upd, same = 0, 0, 0
 		if len(l.valIdx) == 0 {
 			// Nothing but the key: a stored row can only be unchanged.
@@ -385,7 +422,7 @@ func (im *importer) store(ctx context.Context, l *Layout, rows []pending, st *Fi
 
 // knownEmployers rejects the events whose employer is neither stored nor imported earlier
 // (interchange.md: enrollment_events.uscc must name a known employer).
-func (im *importer) knownEmployers(ctx context.Context, st *FileStats, rows []pending) ([]pending, error) {
+func (im *importer) knownEmployers(ctx context.Context, sess *session, st *FileStats, rows []pending) ([]pending, error) {
 	ui := 1 // enrollment_events.uscc
 	var ask []string
 	seen := map[string]bool{}
@@ -397,7 +434,7 @@ func (im *importer) knownEmployers(ctx context.Context, st *FileStats, rows []pe
 		}
 	}
 	if len(ask) > 0 {
-		err := inBatchTx(ctx, im.db, func(tx batchTx) error {
+		err := sess.inTx(ctx, func(tx batchTx) error {
 			return tx.selectIn(ctx, "employers", []string{"uscc"}, "uscc", ask, func(v []any) {
 				im.employers[normalize(v[0]).(string)] = true
 			})

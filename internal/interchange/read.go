@@ -22,6 +22,7 @@ type RowError struct {
 	Reason string
 }
 
+// Error formats the report line `file:line: column: reason`.
 func (e *RowError) Error() string {
 	return fmt.Sprintf("%s:%d: %s: %s", e.File, e.Line, e.Column, e.Reason)
 }
@@ -33,6 +34,7 @@ type HeaderError struct {
 	Reason string
 }
 
+// Error formats the problem like a row error on line 1, column "header".
 func (e *HeaderError) Error() string { return e.File + ":1: header: " + e.Reason }
 
 // source yields raw records with their line numbers.
