@@ -29,6 +29,16 @@ import (
 //
 // with WIIS_TEST_POSTGRES set to time PostgreSQL as well, and WIIS_BENCH_SQLITE=FILE to keep
 // the generated SQLite database for the next run (then its size wins over WIIS_BENCH_PERSONS).
+//
+// Measured on the 2-core machine (2026-11, other sessions loading it, load average 5–9):
+//
+//	engine     persons  full scan   one read of the enrollment table
+//	SQLite     100 k    1.9 s       0.5 s  (130 k events)
+//	PostgreSQL 100 k    0.9 s       0.34 s
+//	SQLite     1 M      15.8–39 s   2.5–3.8 s (1.3 M events; 24.5 s typical)
+//	PostgreSQL 1 M      13.3 s      2.3 s
+//
+// Both engines give the same 19,124 alerts at 1 M persons.
 func BenchmarkRiskScan(b *testing.B) {
 	n := 20000
 	if s := os.Getenv("WIIS_BENCH_PERSONS"); s != "" {
