@@ -1,8 +1,6 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -15,14 +13,10 @@ import (
 	"wiis/internal/store/storetest"
 )
 
-// runCLI runs `wiis args...` in-process with stdin and returns stdout and the exit code.
-func runCLI(t *testing.T, stdin string, args ...string) (string, int) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	env := &cli.Env{Args: args, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb,
-		Getenv: func(string) string { return "" }}
-	code := cli.Main(context.Background(), env)
-	return out.String(), code
+// calcCLI runs `wiis args...` with stdin and returns stdout and the exit code.
+func calcCLI(stdin string, args ...string) (string, int) {
+	code, out, _ := runWith(stdin, nil, args...)
+	return out, code
 }
 
 func TestCalcCommandAnswersEverySharedCase(t *testing.T) {
@@ -32,16 +26,16 @@ func TestCalcCommandAnswersEverySharedCase(t *testing.T) {
 			if err := os.WriteFile(f, c.Input, 0o600); err != nil {
 				t.Fatal(err)
 			}
-			out, code := runCLI(t, "", "calc", f)
+			out, code := calcCLI("", "calc", f)
 			benefittest.Check(t, c, []byte(out), code)
-			out, code = runCLI(t, string(c.Input), "calc", "-")
+			out, code = calcCLI(string(c.Input), "calc", "-")
 			benefittest.Check(t, c, []byte(out), code)
 		})
 	}
 }
 
 func TestCalcHelpExitsZeroInBothLanguages(t *testing.T) {
-	out, code := runCLI(t, "", "calc", "-h")
+	out, code := calcCLI("", "calc", "-h")
 	if code != 0 || !strings.Contains(out, "工伤待遇测算") || !strings.Contains(out, "calculate work-injury benefits") {
 		t.Fatalf("exit %d: %s", code, out)
 	}
@@ -53,7 +47,7 @@ func TestCalcBadInputExitsTwoWithTheFieldOnStdout(t *testing.T) {
 		`not json`: "",
 		`{"injury_date": "2024-01-01", "grade": 3, "own_wage": 1, "params": {"area_avg_wage": 1}}`: "params.min_wage",
 	} {
-		out, code := runCLI(t, in, "calc", "-")
+		out, code := calcCLI(in, "calc", "-")
 		var got struct {
 			Error struct{ Field, Message, MessageZH string }
 		}
@@ -61,14 +55,14 @@ func TestCalcBadInputExitsTwoWithTheFieldOnStdout(t *testing.T) {
 			t.Errorf("%s: exit %d, stdout %s; want exit 2 and field %q", in, code, out, field)
 		}
 	}
-	if _, code := runCLI(t, "", "calc", "/no/such/file.json"); code != cli.ExitInvalid {
+	if _, code := calcCLI("", "calc", "/no/such/file.json"); code != cli.ExitInvalid {
 		t.Errorf("a missing file: exit %d, want 2", code)
 	}
 }
 
 // Without a region the command must not touch a database: an unusable --db proves it.
 func TestCalcWithoutRegionNeedsNoDatabase(t *testing.T) {
-	out, code := runCLI(t, `{"injury_date": "2017-03-01", "self_care": "partial", "params": {"area_avg_wage": "4809.75"}}`,
+	out, code := calcCLI(`{"injury_date": "2017-03-01", "self_care": "partial", "params": {"area_avg_wage": "4809.75"}}`,
 		"calc", "--db", "nosuchengine:x", "-")
 	if code != 0 || !strings.Contains(out, `"1442.93"`) {
 		t.Fatalf("exit %d: %s", code, out)
@@ -77,7 +71,7 @@ func TestCalcWithoutRegionNeedsNoDatabase(t *testing.T) {
 
 func TestCalcWithRegionFillsParamsFromPolicy(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
-		out, code := runCLI(t, `{"injury_date": "2017-03-01", "self_care": "partial", "region": "371000"}`, "calc", "--db", db.DSN, "-")
+		out, code := calcCLI(`{"injury_date": "2017-03-01", "self_care": "partial", "region": "371000"}`, "calc", "--db", db.DSN, "-")
 		if code != 0 || !strings.Contains(out, `"1442.93"`) || !strings.Contains(out, "4809.75") {
 			t.Fatalf("exit %d: %s", code, out)
 		}

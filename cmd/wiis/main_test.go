@@ -9,9 +9,14 @@ import (
 	"wiis/internal/cli"
 )
 
-func run(args ...string) (int, string, string) {
+// run runs `wiis args...` in-process with empty stdin and no environment and returns the exit
+// code, stdout and stderr: the one way the command tests call the binary.
+func run(args ...string) (int, string, string) { return runWith("", nil, args...) }
+
+// runWith is run with stdin and environment variables.
+func runWith(stdin string, vars map[string]string, args ...string) (int, string, string) {
 	var out, errb bytes.Buffer
-	env := &cli.Env{Args: args, Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }}
+	env := &cli.Env{Args: args, Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: func(k string) string { return vars[k] }}
 	code := cli.Main(context.Background(), env)
 	return code, out.String(), errb.String()
 }

@@ -1,32 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
-	"wiis/internal/cli"
 	"wiis/internal/interchange"
+	"wiis/internal/sharedtest"
 	"wiis/internal/store"
 )
 
-func runCLI(t *testing.T, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := cli.Main(context.Background(), &cli.Env{Args: args, Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }})
-	return code, out.String(), errb.String()
-}
-
 func TestRiskScanJSONIsOneSortedArrayOfRuleSubjectDetail(t *testing.T) {
-	sample := "../../../../shared/testdata/interchange/sample"
-	if _, err := os.Stat(sample); err != nil {
-		t.Skip("shared sample not found")
-	}
+	sample := filepath.Join(sharedtest.Dir(t, "interchange"), "sample")
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "w.db")
 	db, err := store.OpenAndMigrate(context.Background(), dsn)
 	if err != nil {
@@ -36,10 +24,10 @@ func TestRiskScanJSONIsOneSortedArrayOfRuleSubjectDetail(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	if code, _, _ := runCLI(t, "risk", "-h"); code != 0 {
+	if code, _, _ := run("risk", "-h"); code != 0 {
 		t.Fatalf("wiis risk -h exit %d", code)
 	}
-	code, out, stderr := runCLI(t, "risk", "scan", "--db", dsn, "--as-of", "2024-12", "--json")
+	code, out, stderr := run("risk", "scan", "--db", dsn, "--as-of", "2024-12", "--json")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
@@ -61,11 +49,11 @@ func TestRiskScanJSONIsOneSortedArrayOfRuleSubjectDetail(t *testing.T) {
 		t.Errorf("not sorted by rule then subject: %v", keys)
 	}
 	// A second scan prints the same alerts and stores none again.
-	_, out2, stderr2 := runCLI(t, "risk", "scan", "--db", dsn, "--as-of", "2024-12", "--json")
+	_, out2, stderr2 := run("risk", "scan", "--db", dsn, "--as-of", "2024-12", "--json")
 	if out2 != out || !strings.Contains(stderr2, "新存 0") {
 		t.Errorf("second scan differs or stored duplicates: %s", stderr2)
 	}
-	if code, out, _ := runCLI(t, "risk", "list", "--db", dsn); code != 0 || !strings.Contains(out, "共 27 条") {
+	if code, out, _ := run("risk", "list", "--db", dsn); code != 0 || !strings.Contains(out, "共 27 条") {
 		t.Errorf("risk list: exit %d\n%s", code, out)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"wiis/internal/benefit"
 	"wiis/internal/benefit/benefittest"
 	"wiis/internal/money"
+	"wiis/internal/sharedtest"
 )
 
 // randomCase draws a valid case: any grade, self-care level, death kind, dependants and flags
@@ -162,7 +163,7 @@ func TestPropertyUninsuredEmployerOwesTheSameAmounts(t *testing.T) {
 // FuzzCalcJSON feeds arbitrary bytes to the decoder and the calculator: neither may panic, and
 // every answer must be consistent (totals add up) and render as JSON.
 func FuzzCalcJSON(f *testing.F) {
-	if dir := benefittest.Dir(); dir != "" {
+	if sharedtest.Find("calc") != "" {
 		for _, c := range benefittest.Shared(f) {
 			f.Add(c.Input)
 		}

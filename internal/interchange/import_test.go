@@ -14,22 +14,14 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"wiis/internal/sharedtest"
 	"wiis/internal/store"
 	"wiis/internal/store/storetest"
 )
 
-const sampleDir = "../../../shared/testdata/interchange/sample"
-
 func sample(t testing.TB) string {
 	t.Helper()
-	d := sampleDir
-	if _, err := os.Stat(d); err != nil {
-		d = "/work/shared/testdata/interchange/sample"
-	}
-	if _, err := os.Stat(d); err != nil {
-		t.Skip("shared sample not found")
-	}
-	return d
+	return filepath.Join(sharedtest.Dir(t, "interchange"), "sample")
 }
 
 // wantSample is what the shared sample must import to: five rows of enrollment_events.csv are

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strings"
 	"testing"
+
+	"wiis/internal/sharedtest"
 )
 
 // Case is one shared example: its name, the input bytes and the expected answer.
@@ -21,37 +23,11 @@ type Case struct {
 	Want  map[string]any
 }
 
-// Dir finds shared/testdata/calc: $WIIS_SHARED/testdata/calc, else a "shared" folder beside the
-// working directory or any of its ancestors (a worktree and CI's clone sit at different depths).
-func Dir() string {
-	if s := os.Getenv("WIIS_SHARED"); s != "" {
-		return filepath.Join(s, "testdata", "calc")
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		return ""
-	}
-	for {
-		d := filepath.Join(dir, "shared", "testdata", "calc")
-		if st, err := os.Stat(d); err == nil && st.IsDir() {
-			return d
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
-
 // Shared loads every shared case; the test is skipped (with the reason) when the folder is not
 // there, and fails when it is there but empty or unreadable.
 func Shared(t testing.TB) []Case {
 	t.Helper()
-	dir := Dir()
-	if dir == "" {
-		t.Skip("shared/testdata/calc not found (set WIIS_SHARED)")
-	}
+	dir := sharedtest.Dir(t, "calc")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.case.json"))
 	if len(files) == 0 {
 		t.Fatalf("no *.case.json in %s", dir)

@@ -10,21 +10,13 @@ import (
 
 	"wiis/internal/coverage"
 	"wiis/internal/interchange"
+	"wiis/internal/sharedtest"
 	"wiis/internal/store"
 	"wiis/internal/store/storetest"
 )
 
-// sampleDir is the shared sample of spec/interchange.md, outside this repository.
-const sampleDir = "../../../../../shared/testdata/interchange"
-
 func TestSampleImportedGivesExactlyTheExpectedAlerts(t *testing.T) {
-	dir := sampleDir
-	if d := os.Getenv("WIIS_TESTDATA"); d != "" {
-		dir = filepath.Join(d, "interchange")
-	}
-	if _, err := os.Stat(filepath.Join(dir, "sample")); err != nil {
-		t.Skipf("sample not found at %s (set WIIS_TESTDATA to the shared testdata folder)", dir)
-	}
+	dir := sharedtest.Dir(t, "interchange")
 	var want []struct{ Rule, Subject string }
 	b, err := os.ReadFile(filepath.Join(dir, "sample.expected_alerts.json"))
 	if err != nil {
