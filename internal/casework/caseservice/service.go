@@ -7,7 +7,8 @@
 // Service's Audit hook inside the same transaction, so the audit record commits or rolls back
 // with the change. Error codes (casework.Code): invalid for a refused transition or bad input,
 // conflict when the version the caller read is stale, not_found for a missing case; anything
-// else is an internal failure.
+// else is an internal failure. Transitions and new cases return them as *apperr.Error (the
+// shared type; casework.AppErr), with the *casework.Error as the cause.
 package caseservice
 
 import (
@@ -337,7 +338,7 @@ func act[C any](ctx context.Context, s *Service, k kind[C], id int64, version in
 		}
 		return s.audit(ctx, tx, k.t.entity, id, before, out)
 	})
-	return out, err
+	return out, casework.AppErr(err)
 }
 
 // open inserts a new case built by build and audits it, in one transaction.
@@ -366,10 +367,17 @@ func open[C any](ctx context.Context, s *Service, k kind[C], region string, on c
 		}
 		return s.audit(ctx, tx, k.t.entity, id, nil, out)
 	})
-	return out, err
+	return out, casework.AppErr(err)
 }
 
 func marshal(v any) (string, error) {
 	b, err := json.Marshal(v)
 	return string(b), err
+}
+
+func unmarshal(s string, dst any) error {
+	if err := json.Unmarshal([]byte(s), dst); err != nil {
+		return fmt.Errorf("caseservice: decode: %w", err)
+	}
+	return nil
 }
