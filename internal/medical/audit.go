@@ -110,7 +110,7 @@ type BillContext struct {
 
 // Result is the audit of one line.
 type Result struct {
-	No       int          `json:"no"`
+	No       int          `json:"line_no"`
 	Decision Decision     `json:"decision"`
 	Reason   Reason       `json:"reason,omitempty"`
 	Text     string       `json:"text,omitempty"`

@@ -361,7 +361,7 @@ func grant(ctx context.Context, tx *store.Tx, p casework.Proposal, by, at string
 // offices whose region code starts with the region's prefix ("" for all), oldest first.
 func (s *Service) ProposalQueue(ctx context.Context, region string, state casework.ProposalState) ([]casework.Proposal, error) {
 	rows, err := s.DB.Query(ctx, `SELECT id FROM benefit_proposals WHERE state = ? AND region LIKE ? ORDER BY id`,
-		string(state), regionPrefix(region)+"%")
+		string(state), RegionPrefix(region)+"%")
 	if err != nil {
 		return nil, err
 	}

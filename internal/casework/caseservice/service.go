@@ -106,15 +106,16 @@ func nextCaseNo(ctx context.Context, tx *store.Tx, prefix, region string, on cas
 	return fmt.Sprintf("%s%s-%d-%05d", prefix, region, year, n), nil
 }
 
-// nullDate stores the zero Date as NULL.
-func nullDate(d casework.Date) any {
+// NullDate stores the zero Date as NULL (shared by the medical storage).
+func NullDate(d casework.Date) any {
 	if d.IsZero() {
 		return nil
 	}
 	return d.String()
 }
 
-func parseDate(ns sql.NullString) (casework.Date, error) {
+// ParseNullDate reads a nullable date column: NULL is the zero Date.
+func ParseNullDate(ns sql.NullString) (casework.Date, error) {
 	if !ns.Valid {
 		return casework.Date{}, nil
 	}
@@ -129,7 +130,7 @@ func dueOf(steps []casework.Step) (string, any) {
 		if !st.SuspendedOn.IsZero() {
 			return st.Name, nil
 		}
-		return st.Name, nullDate(st.Due)
+		return st.Name, NullDate(st.Due)
 	}
 	return "", nil
 }
@@ -209,7 +210,7 @@ func (t table) saveSteps(ctx context.Context, tx *store.Tx, id int64, steps []ca
 	for i, st := range steps {
 		if _, err := tx.Exec(ctx, `INSERT INTO casework_steps (entity, case_id, seq, name, started_on, due_on, done_on, suspended_on, suspended_days)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.entity, id, i+1, st.Name, st.Started.String(),
-			nullDate(st.Due), nullDate(st.Done), nullDate(st.SuspendedOn), st.SuspendedDays); err != nil {
+			NullDate(st.Due), NullDate(st.Done), NullDate(st.SuspendedOn), st.SuspendedDays); err != nil {
 			return fmt.Errorf("caseservice: save steps: %w", err)
 		}
 	}
@@ -233,9 +234,9 @@ func (t table) loadSteps(ctx context.Context, q store.Querier, id int64) ([]case
 		}
 		var errs [4]error
 		st.Started, errs[0] = casework.ParseDate(started)
-		st.Due, errs[1] = parseDate(due)
-		st.Done, errs[2] = parseDate(done)
-		st.SuspendedOn, errs[3] = parseDate(susp)
+		st.Due, errs[1] = ParseNullDate(due)
+		st.Done, errs[2] = ParseNullDate(done)
+		st.SuspendedOn, errs[3] = ParseNullDate(susp)
 		if err := errors.Join(errs[:]...); err != nil {
 			return nil, err
 		}
