@@ -95,15 +95,24 @@ func LoadLimits(ctx context.Context, q store.Querier, region string, on casework
 
 // nextCaseNo issues the next number of a kind in a region and year: RD341500-2026-00001.
 func nextCaseNo(ctx context.Context, tx *store.Tx, prefix, region string, on casework.Date) (string, error) {
-	year, _ := strconv.Atoi(on.String()[:4])
-	var n int
-	err := tx.QueryRow(ctx, `INSERT INTO casework_counters (prefix, region, year, last) VALUES (?, ?, ?, 1)
-		ON CONFLICT (prefix, region, year) DO UPDATE SET last = casework_counters.last + 1
-		RETURNING last`, prefix, region, year).Scan(&n)
+	year, n, err := nextSeq(ctx, tx, prefix, region, on)
 	if err != nil {
-		return "", fmt.Errorf("caseservice: case number: %w", err)
+		return "", err
 	}
 	return fmt.Sprintf("%s%s-%d-%05d", prefix, region, year, n), nil
+}
+
+// nextSeq takes the next number of a counter (a case kind or a document kind) in a region and
+// the year of on; the upsert makes concurrent issuers queue on the row instead of colliding.
+func nextSeq(ctx context.Context, tx *store.Tx, counter, region string, on casework.Date) (year, n int, err error) {
+	year, _ = strconv.Atoi(on.String()[:4])
+	err = tx.QueryRow(ctx, `INSERT INTO casework_counters (prefix, region, year, last) VALUES (?, ?, ?, 1)
+		ON CONFLICT (prefix, region, year) DO UPDATE SET last = casework_counters.last + 1
+		RETURNING last`, counter, region, year).Scan(&n)
+	if err != nil {
+		return 0, 0, fmt.Errorf("caseservice: number %s: %w", counter, err)
+	}
+	return year, n, nil
 }
 
 // NullDate stores the zero Date as NULL (shared by the medical storage).
