@@ -3,6 +3,8 @@ package casework
 import (
 	"errors"
 	"fmt"
+
+	"wiis/internal/apperr"
 )
 
 // Code classifies an error the way the edges answer it. The values are those of the shared
@@ -15,6 +17,8 @@ const (
 	CodeInvalid  Code = "invalid"   // the input or the transition breaks a rule; the user can fix it
 	CodeConflict Code = "conflict"  // someone changed the case first (stale version) or a duplicate
 	CodeNotFound Code = "not_found" // no such case
+	// CodeForbidden: the actor may not do this (the proposer reviewing their own proposal).
+	CodeForbidden Code = "forbidden"
 )
 
 // Error is a refused transition or input: the field it concerns and a reason, a message key
@@ -63,4 +67,16 @@ func FieldOf(err error) string {
 		return e.Field
 	}
 	return ""
+}
+
+// AppErr maps err onto the shared error type when it is (or wraps) a casework *Error: the
+// codes are the same strings, the reason becomes the message and the *Error stays reachable
+// through Unwrap, so both casework.CodeOf and apperr.CodeOf answer. Any other error (nil
+// included) is returned as it is.
+func AppErr(err error) error {
+	var e *Error
+	if err == nil || !errors.As(err, &e) {
+		return err
+	}
+	return &apperr.Error{Code: apperr.Code(e.Code), Field: e.Field, Message: "%s", Args: []any{e.Reason}, Err: err}
 }

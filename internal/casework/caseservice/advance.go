@@ -106,7 +106,7 @@ func saveAdvChildren(ctx context.Context, tx *store.Tx, before, after casework.A
 		}
 		if _, err := tx.Exec(ctx, `INSERT INTO recovery_entries (advance_id, seq, kind, on_date, amount, by_user, note, approved_by, approved_on)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, after.ID, e.Seq, string(e.Kind), e.On.String(), e.Amount.Fen(), e.By, e.Note,
-			e.ApprovedBy, nullDate(e.ApprovedOn)); err != nil {
+			e.ApprovedBy, NullDate(e.ApprovedOn)); err != nil {
 			return fmt.Errorf("caseservice: ledger entry: %w", err)
 		}
 	}
@@ -141,7 +141,7 @@ func loadAdvance(ctx context.Context, q store.Querier, id int64) (casework.Advan
 		if e.On, err = casework.ParseDate(on); err != nil {
 			return c, err
 		}
-		if e.ApprovedOn, err = parseDate(approved); err != nil {
+		if e.ApprovedOn, err = ParseNullDate(approved); err != nil {
 			return c, err
 		}
 		c.Entries = append(c.Entries, e)

@@ -68,7 +68,7 @@ func detProjection(c casework.Determination) ([]string, []any, error) {
 	return []string{"region", "team", "handler", "state", "outcome", "step", "due_on", "worker_id",
 			"employer_uscc", "claim_no", "received_on", "closed_on", "data"},
 		[]any{c.Region, c.Team, c.Handler, string(c.State), string(c.Outcome), step, due, c.WorkerID,
-			c.EmployerUSCC, c.ClaimNo, c.ReceivedOn.String(), nullDate(c.ClosedOn), data}, nil
+			c.EmployerUSCC, c.ClaimNo, c.ReceivedOn.String(), NullDate(c.ClosedOn), data}, nil
 }
 
 func saveDetermination(ctx context.Context, tx *store.Tx, before, after casework.Determination, at string) error {
@@ -88,8 +88,8 @@ func saveDetChildren(ctx context.Context, tx *store.Tx, before, after casework.D
 	}
 	for i, m := range after.Materials {
 		if _, err := tx.Exec(ctx, `INSERT INTO determination_materials (case_id, seq, kind, required, requested_on, received_on, file_ref, note)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, after.ID, i+1, m.Kind, boolInt(m.Required), nullDate(m.RequestedOn),
-			nullDate(m.ReceivedOn), m.FileRef, m.Note); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, after.ID, i+1, m.Kind, boolInt(m.Required), NullDate(m.RequestedOn),
+			NullDate(m.ReceivedOn), m.FileRef, m.Note); err != nil {
 			return fmt.Errorf("caseservice: save materials: %w", err)
 		}
 	}
@@ -120,10 +120,10 @@ func loadDetermination(ctx context.Context, q store.Querier, id int64) (casework
 			return c, err
 		}
 		m.Required = req == 1
-		if m.RequestedOn, err = parseDate(requested); err != nil {
+		if m.RequestedOn, err = ParseNullDate(requested); err != nil {
 			return c, err
 		}
-		if m.ReceivedOn, err = parseDate(received); err != nil {
+		if m.ReceivedOn, err = ParseNullDate(received); err != nil {
 			return c, err
 		}
 		c.Materials = append(c.Materials, m)

@@ -7,7 +7,8 @@
 // Service's Audit hook inside the same transaction, so the audit record commits or rolls back
 // with the change. Error codes (casework.Code): invalid for a refused transition or bad input,
 // conflict when the version the caller read is stale, not_found for a missing case; anything
-// else is an internal failure.
+// else is an internal failure. Transitions and new cases return them as *apperr.Error (the
+// shared type; casework.AppErr), with the *casework.Error as the cause.
 package caseservice
 
 import (
@@ -94,26 +95,36 @@ func LoadLimits(ctx context.Context, q store.Querier, region string, on casework
 
 // nextCaseNo issues the next number of a kind in a region and year: RD341500-2026-00001.
 func nextCaseNo(ctx context.Context, tx *store.Tx, prefix, region string, on casework.Date) (string, error) {
-	year, _ := strconv.Atoi(on.String()[:4])
-	var n int
-	err := tx.QueryRow(ctx, `INSERT INTO casework_counters (prefix, region, year, last) VALUES (?, ?, ?, 1)
-		ON CONFLICT (prefix, region, year) DO UPDATE SET last = casework_counters.last + 1
-		RETURNING last`, prefix, region, year).Scan(&n)
+	year, n, err := nextSeq(ctx, tx, prefix, region, on)
 	if err != nil {
-		return "", fmt.Errorf("caseservice: case number: %w", err)
+		return "", err
 	}
 	return fmt.Sprintf("%s%s-%d-%05d", prefix, region, year, n), nil
 }
 
-// nullDate stores the zero Date as NULL.
-func nullDate(d casework.Date) any {
+// nextSeq takes the next number of a counter (a case kind or a document kind) in a region and
+// the year of on; the upsert makes concurrent issuers queue on the row instead of colliding.
+func nextSeq(ctx context.Context, tx *store.Tx, counter, region string, on casework.Date) (year, n int, err error) {
+	year, _ = strconv.Atoi(on.String()[:4])
+	err = tx.QueryRow(ctx, `INSERT INTO casework_counters (prefix, region, year, last) VALUES (?, ?, ?, 1)
+		ON CONFLICT (prefix, region, year) DO UPDATE SET last = casework_counters.last + 1
+		RETURNING last`, counter, region, year).Scan(&n)
+	if err != nil {
+		return 0, 0, fmt.Errorf("caseservice: number %s: %w", counter, err)
+	}
+	return year, n, nil
+}
+
+// NullDate stores the zero Date as NULL (shared by the medical storage).
+func NullDate(d casework.Date) any {
 	if d.IsZero() {
 		return nil
 	}
 	return d.String()
 }
 
-func parseDate(ns sql.NullString) (casework.Date, error) {
+// ParseNullDate reads a nullable date column: NULL is the zero Date.
+func ParseNullDate(ns sql.NullString) (casework.Date, error) {
 	if !ns.Valid {
 		return casework.Date{}, nil
 	}
@@ -128,7 +139,7 @@ func dueOf(steps []casework.Step) (string, any) {
 		if !st.SuspendedOn.IsZero() {
 			return st.Name, nil
 		}
-		return st.Name, nullDate(st.Due)
+		return st.Name, NullDate(st.Due)
 	}
 	return "", nil
 }
@@ -208,7 +219,7 @@ func (t table) saveSteps(ctx context.Context, tx *store.Tx, id int64, steps []ca
 	for i, st := range steps {
 		if _, err := tx.Exec(ctx, `INSERT INTO casework_steps (entity, case_id, seq, name, started_on, due_on, done_on, suspended_on, suspended_days)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, t.entity, id, i+1, st.Name, st.Started.String(),
-			nullDate(st.Due), nullDate(st.Done), nullDate(st.SuspendedOn), st.SuspendedDays); err != nil {
+			NullDate(st.Due), NullDate(st.Done), NullDate(st.SuspendedOn), st.SuspendedDays); err != nil {
 			return fmt.Errorf("caseservice: save steps: %w", err)
 		}
 	}
@@ -232,9 +243,9 @@ func (t table) loadSteps(ctx context.Context, q store.Querier, id int64) ([]case
 		}
 		var errs [4]error
 		st.Started, errs[0] = casework.ParseDate(started)
-		st.Due, errs[1] = parseDate(due)
-		st.Done, errs[2] = parseDate(done)
-		st.SuspendedOn, errs[3] = parseDate(susp)
+		st.Due, errs[1] = ParseNullDate(due)
+		st.Done, errs[2] = ParseNullDate(done)
+		st.SuspendedOn, errs[3] = ParseNullDate(susp)
 		if err := errors.Join(errs[:]...); err != nil {
 			return nil, err
 		}
@@ -337,7 +348,7 @@ func act[C any](ctx context.Context, s *Service, k kind[C], id int64, version in
 		}
 		return s.audit(ctx, tx, k.t.entity, id, before, out)
 	})
-	return out, err
+	return out, casework.AppErr(err)
 }
 
 // open inserts a new case built by build and audits it, in one transaction.
@@ -366,10 +377,17 @@ func open[C any](ctx context.Context, s *Service, k kind[C], region string, on c
 		}
 		return s.audit(ctx, tx, k.t.entity, id, nil, out)
 	})
-	return out, err
+	return out, casework.AppErr(err)
 }
 
 func marshal(v any) (string, error) {
 	b, err := json.Marshal(v)
 	return string(b), err
+}
+
+func unmarshal(s string, dst any) error {
+	if err := json.Unmarshal([]byte(s), dst); err != nil {
+		return fmt.Errorf("caseservice: decode: %w", err)
+	}
+	return nil
 }

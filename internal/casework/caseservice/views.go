@@ -31,9 +31,9 @@ type DeadlineItem struct {
 	Status  casework.Status `json:"status"`
 }
 
-// regionPrefix turns an office code into the prefix of the codes below it: 341500 → 3415,
+// RegionPrefix turns an office code into the prefix of the codes below it: 341500 → 3415,
 // 340000 → 34, 000000 → "" (the whole country).
-func regionPrefix(r string) string {
+func RegionPrefix(r string) string {
 	for len(r) >= 2 && strings.HasSuffix(r, "00") {
 		r = r[:len(r)-2]
 	}
@@ -44,7 +44,7 @@ func regionPrefix(r string) string {
 func openSteps(f Filter) (string, []any) {
 	var where []string
 	var args []any
-	if p := regionPrefix(f.Region); p != "" {
+	if p := RegionPrefix(f.Region); p != "" {
 		where, args = append(where, "region LIKE ?"), append(args, p+"%")
 	}
 	if f.Team != "" {
