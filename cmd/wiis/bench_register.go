@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 
 	"wiis/internal/bench"
 	"wiis/internal/benefit"
+	"wiis/internal/payrollsvc"
 	"wiis/internal/store"
 )
 
@@ -17,5 +19,17 @@ func init() {
 		}
 		return bench.Result{Name: "calc", Engine: "-", Size: n, Unit: "calcs/s", Value: bench.Rate(n, calc), Baseline: bench.Rate(n, raw),
 			Base: "decoding the same JSON into a generic value", Note: "decode, validate and calculate a grade-5 termination case"}, nil
+	}})
+}
+
+func init() {
+	bench.Register(bench.Bench{Name: "payroll", NeedsDB: true, DefaultSize: 100000, Run: func(ctx context.Context, db *store.DB, n int) (bench.Result, error) {
+		m, err := payrollsvc.Measure(ctx, db, n)
+		if err != nil {
+			return bench.Result{}, err
+		}
+		return bench.Result{Name: "payroll", Size: n, Unit: "s", Value: m.Run.Seconds(), Baseline: m.Raw.Seconds(), Goal: "≥ 0.33 (within 3×)",
+			Base: "inserting the same number of payment rows the fastest plain way (prepared statement / COPY)",
+			Note: fmt.Sprintf("a month's run for N entitlements with its bank file; peak heap %.1f MB", float64(m.PeakHeap)/(1<<20))}, nil
 	}})
 }
