@@ -131,8 +131,8 @@ func (r *Summary) add(l line) {
 // line is one payment line of a run: amount is what is transferred, setoff what was kept
 // back from it to recover an overpayment, unit the fund unit that pays it.
 type line struct {
-	id, item, bank, unit string
-	amount, setoff       money.Amount
+	id, item, name, bank, unit string
+	amount, setoff             money.Amount
 }
 
 // Run computes and stores the payroll of month for every entitlement, as preparedBy, and
@@ -409,7 +409,7 @@ func (s *Service) payGroup(ctx context.Context, tx *store.Tx, month payroll.Mont
 	}
 	key := payeeItem{first.e.IDNumber, first.e.Item}
 	if a := payroll.LineAmount(group, p, month, backPaid[key]); a > 0 {
-		res.lines = append(res.lines, line{id: key.id, item: key.item, bank: first.e.BankAccount, unit: UnitOf(first.e.Region), amount: a})
+		res.lines = append(res.lines, line{id: key.id, item: key.item, name: first.e.Name, bank: first.e.BankAccount, unit: UnitOf(first.e.Region), amount: a})
 	}
 	if from != 0 {
 		paid, err := paidSince(ctx, tx, key.id, key.item, from, month)
@@ -418,7 +418,7 @@ func (s *Service) payGroup(ctx context.Context, tx *store.Tx, month payroll.Mont
 		}
 		total, parts := payroll.BackPay(group, p, from, month, paid)
 		if total > 0 {
-			res.lines = append(res.lines, line{id: key.id, item: key.item + payroll.BackPaySuffix, bank: first.e.BankAccount, unit: UnitOf(first.e.Region), amount: total})
+			res.lines = append(res.lines, line{id: key.id, item: key.item + payroll.BackPaySuffix, name: first.e.Name, bank: first.e.BankAccount, unit: UnitOf(first.e.Region), amount: total})
 			for _, pt := range parts {
 				res.attrib = append(res.attrib, backPayRow{key.id, key.item, pt})
 			}
