@@ -5,6 +5,7 @@ import (
 	"sort"
 	"time"
 
+	"wiis/internal/idcode"
 	"wiis/internal/money"
 	"wiis/internal/retire"
 )
@@ -39,6 +40,9 @@ type Suspension struct {
 	From, To Month
 	Lifted   bool
 	Reason   string
+	// Cause classifies it: art42, certification (overdue, lifted by certifying) or
+	// false_certification.
+	Cause string
 }
 
 // Covers reports whether the suspension, unlifted, stops payment for month m.
@@ -64,8 +68,11 @@ type Entitlement struct {
 	// UnableToWork is recorded for a child (or other minor-rule) survivor who is unable to
 	// work, and keeps them paid past 18 (供养亲属范围规定 Art. 3).
 	UnableToWork bool
-	Amounts      []AmountFrom
-	Suspensions  []Suspension
+	// Region is the GB/T 2260 code of the pooling region paying it ('' unknown): it selects
+	// the certification policy and the fund unit.
+	Region      string
+	Amounts     []AmountFrom
+	Suspensions []Suspension
 }
 
 // AmountAt returns the amount owed for month m under the amounts recorded so far (the latest
@@ -174,16 +181,10 @@ func Owed(e *Entitlement, p Person, m Month) money.Amount {
 	return a
 }
 
-// BirthFromID reads the birth date encoded in a GB 11643-1999 ID number (characters 7–14,
-// YYYYMMDD). The import validates ID numbers (check character included); this only reads the
-// date, and returns the zero time for anything unreadable.
-//
-// It stands in for idcode.BirthDate, which lands with the import branch; switch to it then.
+// BirthFromID returns the birth date encoded in a GB 11643-1999 ID number, or the zero time
+// when the number is not valid (idcode.BirthDate: check character included).
 func BirthFromID(id string) time.Time {
-	if len(id) != 18 {
-		return time.Time{}
-	}
-	t, err := time.Parse("20060102", id[6:14])
+	t, err := idcode.BirthDate(id)
 	if err != nil {
 		return time.Time{}
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 func ent(item string, amount string, start string) *Entitlement {
-	return &Entitlement{IDNumber: "110105200605020011", Item: item, Start: MustMonth(start),
+	return &Entitlement{IDNumber: "110105200605020012", Item: item, Start: MustMonth(start),
 		Amounts: []AmountFrom{{From: MustMonth(start), Amount: money.MustParse(amount), Seq: 1}}}
 }
 
@@ -118,7 +118,7 @@ func TestChildSurvivorIsPaidUntilTheMonthWhoseFirstDayFindsThem18(t *testing.T) 
 	e := ent(SurvivorPension, "1800", "2020-01")
 	e.Relation = "child"
 	// Born 2006-05-02: 17 on 2024-05-01, 18 on 2024-06-01.
-	p := Person{Birth: BirthFromID("110105200605020011")}
+	p := Person{Birth: BirthFromID("110105200605020012")}
 	if err := Payable(e, p, MustMonth("2024-05")); err != nil {
 		t.Fatalf("May: %v", err)
 	}
@@ -126,7 +126,7 @@ func TestChildSurvivorIsPaidUntilTheMonthWhoseFirstDayFindsThem18(t *testing.T) 
 		t.Fatalf("June: %v", err)
 	}
 	// Born on the first of a month: 18 on that first day, so that month is not paid.
-	p1 := Person{Birth: BirthFromID("110105200605010011")}
+	p1 := Person{Birth: BirthFromID("110105200605010017")}
 	if err := Payable(e, p1, MustMonth("2024-05")); !errors.Is(err, ErrAdult) {
 		t.Fatalf("born 1 May, May 2024: %v", err)
 	}

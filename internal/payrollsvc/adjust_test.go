@@ -18,7 +18,7 @@ const weihaiRule = `{"effective_month": "2017-01",
  "nursing_care": {"area_avg_wage": "4809.75"},
  "survivor_pension": {"spouse": "69", "other": "51", "orphan_or_lone_extra": "20"}}`
 
-const idOrphan = "320402200503030066" // born 2005: a minor in 2017
+const idOrphan = "320402200503030064" // born 2005: a minor in 2017
 
 func weihaiBeneficiaries(t *testing.T, db *store.DB) {
 	addBen(t, db, ben{id: idA, name: "甲", item: payroll.DisabilityAllowance, grade: 1, amount: "4000", start: "2015-01", bank: "1"})
@@ -221,7 +221,7 @@ func TestFourEyesApprovalExportAndReconciliation(t *testing.T) {
 		if status != "failed" || r.State != StateReconciled || r.ApprovedBy != "bob" {
 			t.Fatalf("after reconcile: %s %+v", status, r)
 		}
-		want := "payroll.run.start:alice payroll.run.computed:alice payroll.run.approve:bob payroll.run.export:bob payroll.run.reconcile:bob"
+		want := "payroll.run.start:alice payroll.run.computed:alice payroll.run.approve:bob ledger.posted:bob payroll.run.export:bob payroll.run.reconcile:bob"
 		var actions []string
 		rows, _ := db.Query(ctx, `SELECT action, actor FROM audit_log ORDER BY seq`)
 		for rows.Next() {

@@ -19,9 +19,11 @@ var BankFileHeader = []string{"id_number", "name", "item", "month", "amount", "b
 // then item. It reads the stored lines, never a run's memory, so the file is complete and the
 // same however often the run was interrupted or repeated. It returns the number of lines.
 func (s *Service) WriteBankFile(ctx context.Context, month payroll.Month, w io.Writer) (int64, error) {
-	// The payee's name is the one on their entitlements (payments carry none).
+	// The payee's name is stored with the line by the run; lines stored before it was
+	// (migration 00053) take the one on the payee's entitlements. COALESCE evaluates the
+	// lookup only for those, on both engines.
 	rows, err := s.DB.Query(ctx, `SELECT p.id_number,
-			COALESCE((SELECT e.name FROM payroll_entitlements e WHERE e.id_number = p.id_number
+			COALESCE(p.name, (SELECT e.name FROM payroll_entitlements e WHERE e.id_number = p.id_number
 				ORDER BY e.item, e.worker_id_number LIMIT 1), ''),
 			p.item, p.month, p.amount, COALESCE(p.bank_account, '')
 		FROM payments p WHERE p.source = ?

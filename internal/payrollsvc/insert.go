@@ -8,11 +8,12 @@ import (
 	"wiis/internal/store"
 )
 
-// pgChunk is the number of rows per multi-row INSERT on PostgreSQL (6 parameters each, well
+// pgChunk is the number of rows per multi-row INSERT on PostgreSQL (7 parameters each, well
 // under the 65,535-parameter limit).
 const pgChunk = 1000
 
-// insertPayments stores lines as payments of the month's run and reports which were stored.
+// insertPayments stores lines as payments of the month's run, with the payee's name (so the
+// bank file needs no lookup per line), and reports which were stored.
 // A line whose (id_number, item, month) already has a payment from elsewhere (history imported
 // from the legacy system, or a lump-sum module) is not stored: that month was paid already,
 // and paying it again is what "nothing paid twice" forbids.
@@ -27,14 +28,14 @@ func insertPayments(ctx context.Context, tx *store.Tx, month payroll.Month, line
 	}
 	m, src := month.String(), Source(month)
 	if tx.Engine != store.Postgres {
-		st, err := tx.Prepare(ctx, `INSERT INTO payments (id_number, item, month, amount, bank_account, source)
-			VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
+		st, err := tx.Prepare(ctx, `INSERT INTO payments (id_number, item, month, amount, bank_account, source, name)
+			VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`)
 		if err != nil {
 			return nil, err
 		}
 		defer st.Close()
 		for i, l := range lines {
-			res, err := st.ExecContext(ctx, l.id, l.item, m, int64(l.amount), l.bank, src)
+			res, err := st.ExecContext(ctx, l.id, l.item, m, int64(l.amount), l.bank, src, l.name)
 			if err != nil {
 				return nil, err
 			}
@@ -46,16 +47,16 @@ func insertPayments(ctx context.Context, tx *store.Tx, month payroll.Month, line
 	for lo := 0; lo < len(lines); lo += pgChunk {
 		hi := min(lo+pgChunk, len(lines))
 		var q strings.Builder
-		q.WriteString(`INSERT INTO payments (id_number, item, month, amount, bank_account, source) VALUES `)
-		args := make([]any, 0, 6*(hi-lo))
+		q.WriteString(`INSERT INTO payments (id_number, item, month, amount, bank_account, source, name) VALUES `)
+		args := make([]any, 0, 7*(hi-lo))
 		index := make(map[payeeItem]int, hi-lo)
 		for i := lo; i < hi; i++ {
 			if i > lo {
 				q.WriteString(", ")
 			}
-			q.WriteString("(?, ?, ?, ?, ?, ?)")
+			q.WriteString("(?, ?, ?, ?, ?, ?, ?)")
 			l := lines[i]
-			args = append(args, l.id, l.item, m, int64(l.amount), l.bank, src)
+			args = append(args, l.id, l.item, m, int64(l.amount), l.bank, src, l.name)
 			index[payeeItem{l.id, l.item}] = i
 		}
 		q.WriteString(` ON CONFLICT DO NOTHING RETURNING id_number, item`)

@@ -25,7 +25,7 @@ type entRow struct {
 const entSelect = `SELECT e.id, e.id_number, e.name, e.item, COALESCE(e.grade, 0), COALESCE(e.self_care, ''),
 	COALESCE(e.relation, ''), e.orphan_or_lone, e.start_month, COALESCE(e.end_month, ''), e.bank_account,
 	e.worker_id_number, e.unable_to_work, e.amount, e.amount_from, e.has_suspension,
-	COALESCE(e.recheck_from, ''), COALESCE(d.death_date, '')
+	COALESCE(e.recheck_from, ''), COALESCE(d.death_date, ''), e.region
 	FROM payroll_entitlements e LEFT JOIN deaths d ON d.id_number = e.id_number `
 
 func scanEnt(rows *sql.Rows) (entRow, error) {
@@ -35,7 +35,7 @@ func scanEnt(rows *sql.Rows) (entRow, error) {
 	var amount int64
 	e := &r.e
 	err := rows.Scan(&e.ID, &e.IDNumber, &e.Name, &e.Item, &e.Grade, &e.SelfCare, &e.Relation, &orphan,
-		&start, &end, &e.BankAccount, &e.WorkerIDNumber, &unable, &amount, &from, &susp, &recheck, &death)
+		&start, &end, &e.BankAccount, &e.WorkerIDNumber, &unable, &amount, &from, &susp, &recheck, &death, &e.Region)
 	if err != nil {
 		return r, err
 	}
@@ -109,20 +109,20 @@ func complete(ctx context.Context, q store.Querier, r *entRow, month payroll.Mon
 		e.Amounts = []payroll.AmountFrom{{From: r.amountFrom, Amount: r.amount}}
 	}
 	if r.hasSusp {
-		rows, err := q.Query(ctx, `SELECT from_month, COALESCE(to_month, ''), lifted_at IS NOT NULL, reason
+		rows, err := q.Query(ctx, `SELECT from_month, COALESCE(to_month, ''), lifted_at IS NOT NULL, reason, cause
 			FROM payroll_suspensions WHERE entitlement_id = ? ORDER BY id`, e.ID)
 		if err != nil {
 			return err
 		}
 		e.Suspensions = e.Suspensions[:0]
 		for rows.Next() {
-			var from, to, reason string
+			var from, to, reason, cause string
 			var lifted bool
-			if err := rows.Scan(&from, &to, &lifted, &reason); err != nil {
+			if err := rows.Scan(&from, &to, &lifted, &reason, &cause); err != nil {
 				rows.Close()
 				return err
 			}
-			s := payroll.Suspension{Lifted: lifted, Reason: reason}
+			s := payroll.Suspension{Lifted: lifted, Reason: reason, Cause: cause}
 			s.From, _ = payroll.ParseMonth(from)
 			if to != "" {
 				s.To, _ = payroll.ParseMonth(to)
@@ -136,12 +136,16 @@ func complete(ctx context.Context, q store.Querier, r *entRow, month payroll.Mon
 }
 
 // paidSince returns what was paid to a payee for an item per month in [from, before): the
-// payment of the month plus back pay attributed to it.
+// payment of the month, what a set-off kept back from it (it settled the month as much as a
+// transfer), plus back pay attributed to it, less what was established as overpaid for it
+// (that is owed back, so the month counts as paid only what it keeps).
 func paidSince(ctx context.Context, q store.Querier, id, item string, from, before payroll.Month) (map[payroll.Month]money.Amount, error) {
 	paid := map[payroll.Month]money.Amount{}
 	for _, query := range []string{
 		`SELECT month, amount FROM payments WHERE id_number = ? AND item = ? AND month >= ? AND month < ?`,
 		`SELECT month, amount FROM payroll_backpay_months WHERE id_number = ? AND item = ? AND month >= ? AND month < ?`,
+		`SELECT month, CASE WHEN kind = 'setoff' THEN amount ELSE -amount END FROM payroll_receivable_entries
+			WHERE id_number = ? AND item = ? AND month >= ? AND month < ? AND kind IN ('setoff', 'established')`,
 	} {
 		rows, err := q.Query(ctx, query, id, item, from.String(), before.String())
 		if err != nil {

@@ -6,8 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 
+	"wiis/internal/audit"
+	"wiis/internal/fund"
+	"wiis/internal/fund/ledger"
 	"wiis/internal/money"
 	"wiis/internal/payroll"
 	"wiis/internal/store"
@@ -44,7 +48,7 @@ func (s *Service) transition(ctx context.Context, tx *store.Tx, month payroll.Mo
 }
 
 // Approve approves a computed run as approver, who must not be its preparer (four-eyes,
-// security.md). Returns ErrFourEyes, ErrNotFound or ErrConflict (not computed, or changed
+// security.md), and posts it to the fund ledger in the same transaction (see postRun). Returns ErrFourEyes, ErrNotFound or ErrConflict (not computed, or changed
 // concurrently).
 func (s *Service) Approve(ctx context.Context, month payroll.Month, approver string) error {
 	if approver == "" {
@@ -58,9 +62,11 @@ func (s *Service) Approve(ctx context.Context, month payroll.Month, approver str
 		if run.PreparedBy == approver {
 			return ErrFourEyes
 		}
-		_, err = s.transition(ctx, tx, month, []string{StateComputed}, StateApproved, approver, "payroll.run.approve",
-			`, approved_by = ?, approved_at = ?`, approver, s.now())
-		return err
+		if _, err = s.transition(ctx, tx, month, []string{StateComputed}, StateApproved, approver, "payroll.run.approve",
+			`, approved_by = ?, approved_at = ?`, approver, s.now()); err != nil {
+			return err
+		}
+		return s.postRun(ctx, tx, month, run, approver)
 	})
 	if err != nil {
 		return fmt.Errorf("approve payroll %s: %w", month, err)
@@ -158,4 +164,38 @@ func (s *Service) Reconcile(ctx context.Context, month payroll.Month, by string,
 		return 0, fmt.Errorf("reconcile payroll %s: %w", month, err)
 	}
 	return failed, nil
+}
+
+// postRun books an approved run in the fund ledger of each unit it pays: the long-term
+// expense (what was transferred plus what set-off kept back, i.e. everything the month owed)
+// and, where set-off recovered overpayments, the same amount as income:overpayment_recovered.
+// Postings are idempotent by (source, ref), so nothing is booked twice.
+//
+// Reading: the run is booked when approved, the moment the fund commits to pay it (issue 12's
+// brief); a failed transfer found by reconciliation stays owed to the payee and is corrected,
+// not reversed.
+func (s *Service) postRun(ctx context.Context, tx *store.Tx, month payroll.Month, run *Summary, by string) error {
+	date := s.now()[:10]
+	units := make([]string, 0, len(run.Units))
+	for u := range run.Units {
+		units = append(units, u)
+	}
+	sort.Strings(units)
+	actor := audit.Actor{Username: by}
+	for _, u := range units {
+		t := run.Units[u]
+		if gross := t.Paid + t.SetOff; gross > 0 {
+			if _, err := ledger.Post(ctx, tx, actor, LedgerSourcePayroll, "long_term:"+month.String()+":"+u,
+				fund.Expense(u, date, "long_term", gross, "定期待遇 "+month.String())); err != nil {
+				return err
+			}
+		}
+		if t.SetOff > 0 {
+			if _, err := ledger.Post(ctx, tx, actor, LedgerSourceOverpayment, "setoff:"+month.String()+":"+u,
+				fund.Income(u, date, "overpayment_recovered", t.SetOff, "多发待遇抵扣 "+month.String())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

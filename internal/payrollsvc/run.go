@@ -46,12 +46,23 @@ type Summary struct {
 	Items      []ItemTotal  `json:"items"`
 	Version    int64        `json:"version"`
 
+	// Units are the run's totals per fund unit (the city of the entitlements' region): what
+	// was paid and what set-off kept back, posted to the fund ledger when the run is approved.
+	Units map[string]*UnitTotal `json:"units,omitempty"`
+
 	resumeID, resumeItem, lastPerson string
 	items                            map[string]*ItemTotal
 }
 
+// UnitTotal is what a run pays in one fund unit: the transfers (Paid) and the overpayments
+// recovered by set-off from the lines (SetOff); the long-term expense is their sum.
+type UnitTotal struct {
+	Paid   money.Amount `json:"paid"`
+	SetOff money.Amount `json:"set_off"`
+}
+
 const runSelect = `SELECT month, state, prepared_by, COALESCE(approved_by, ''), lines, persons, total,
-	item_totals, version, resume_id, resume_item, last_person FROM payroll_runs WHERE month = ?`
+	item_totals, version, resume_id, resume_item, last_person, unit_totals FROM payroll_runs WHERE month = ?`
 
 // GetRun returns the run of a month, or ErrNotFound.
 func (s *Service) GetRun(ctx context.Context, month payroll.Month) (*Summary, error) {
@@ -61,9 +72,9 @@ func (s *Service) GetRun(ctx context.Context, month payroll.Month) (*Summary, er
 func getRun(ctx context.Context, q store.Querier, month payroll.Month) (*Summary, error) {
 	var r Summary
 	var total int64
-	var items string
+	var items, units string
 	err := q.QueryRow(ctx, runSelect, month.String()).Scan(&r.Month, &r.State, &r.PreparedBy, &r.ApprovedBy,
-		&r.Lines, &r.Persons, &total, &items, &r.Version, &r.resumeID, &r.resumeItem, &r.lastPerson)
+		&r.Lines, &r.Persons, &total, &items, &r.Version, &r.resumeID, &r.resumeItem, &r.lastPerson, &units)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("payroll run %s: %w", month, ErrNotFound)
 	}
@@ -74,6 +85,10 @@ func getRun(ctx context.Context, q store.Querier, month payroll.Month) (*Summary
 	r.items = map[string]*ItemTotal{}
 	if err := json.Unmarshal([]byte(items), &r.items); err != nil {
 		return nil, fmt.Errorf("payroll run %s: item totals: %w", month, err)
+	}
+	r.Units = map[string]*UnitTotal{}
+	if err := json.Unmarshal([]byte(units), &r.Units); err != nil {
+		return nil, fmt.Errorf("payroll run %s: unit totals: %w", month, err)
 	}
 	r.sortItems()
 	return &r, nil
@@ -88,6 +103,16 @@ func (r *Summary) sortItems() {
 }
 
 func (r *Summary) add(l line) {
+	u := r.Units[l.unit]
+	if u == nil {
+		u = &UnitTotal{}
+		r.Units[l.unit] = u
+	}
+	u.Paid += l.amount
+	u.SetOff += l.setoff
+	if l.amount == 0 {
+		return // wholly set off: settled, but no transfer and no line in the bank file
+	}
 	it := r.items[l.item]
 	if it == nil {
 		it = &ItemTotal{Item: l.item}
@@ -103,10 +128,11 @@ func (r *Summary) add(l line) {
 	}
 }
 
-// line is one payment line of a run.
+// line is one payment line of a run: amount is what is transferred, setoff what was kept
+// back from it to recover an overpayment, unit the fund unit that pays it.
 type line struct {
-	id, item, bank string
-	amount         money.Amount
+	id, item, name, bank, unit string
+	amount, setoff             money.Amount
 }
 
 // Run computes and stores the payroll of month for every entitlement, as preparedBy, and
@@ -131,27 +157,38 @@ func (s *Service) Run(ctx context.Context, month payroll.Month, preparedBy strin
 		return nil, err
 	}
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
-		if sum == nil {
-			if _, err := tx.Exec(ctx, `INSERT INTO payroll_runs (month, state, prepared_by, started_at)
-				VALUES (?, ?, ?, ?) ON CONFLICT (month) DO NOTHING`, month.String(), StateComputing, preparedBy, s.now()); err != nil {
-				return err
-			}
-			if err := s.audit(ctx, tx, AuditEvent{Actor: preparedBy, Action: "payroll.run.start", Entity: "payroll_run", EntityID: month.String()}); err != nil {
-				return err
-			}
+		if _, _, err := s.SyncEntitlements(ctx, tx); err != nil {
+			return err
 		}
-		_, _, err := s.SyncEntitlements(ctx, tx)
-		return err
+		if sum != nil {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `INSERT INTO payroll_runs (month, state, prepared_by, started_at)
+			VALUES (?, ?, ?, ?) ON CONFLICT (month) DO NOTHING`, month.String(), StateComputing, preparedBy, s.now()); err != nil {
+			return err
+		}
+		if err := s.audit(ctx, tx, AuditEvent{Actor: preparedBy, Action: "payroll.run.start", Entity: "payroll_run", EntityID: month.String()}); err != nil {
+			return err
+		}
+		// What the month's first day decides, before any line: who is suspended for missing
+		// certification, and what was overpaid (so set-off applies in this very run).
+		if _, err := s.applyCertification(ctx, tx, month); err != nil {
+			return fmt.Errorf("certification: %w", err)
+		}
+		if _, err := s.detectAll(ctx, tx, preparedBy); err != nil {
+			return fmt.Errorf("overpayments: %w", err)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("payroll run %s: %w", month, err)
 	}
-	later, backPaid, err := s.runContext(ctx, month)
+	rc, err := s.runContext(ctx, month)
 	if err != nil {
 		return nil, fmt.Errorf("payroll run %s: %w", month, err)
 	}
 	for batch := 1; ; batch++ {
-		done, err := s.runBatch(ctx, month, later, backPaid)
+		done, err := s.runBatch(ctx, month, rc)
 		if err != nil {
 			return nil, fmt.Errorf("payroll run %s: %w", month, err)
 		}
@@ -183,34 +220,61 @@ func (s *Service) Run(ctx context.Context, month payroll.Month, preparedBy strin
 
 type payeeItem struct{ id, item string }
 
-// runContext reads what is fixed for the whole run: whether a later month has been run (then
-// a back pay check must stay armed for the months after this one), and the back pay earlier
-// runs already paid for this month (a suspended month paid back before its own run).
-func (s *Service) runContext(ctx context.Context, month payroll.Month) (bool, map[payeeItem]money.Amount, error) {
+// runCtx is what is fixed for the whole run: whether a later month has been run (then a back
+// pay check must stay armed for the months after this one), the back pay earlier runs
+// already paid for this month (a suspended month paid back before its own run), and the
+// open receivables to set off, by ID number (few: read once, kept current as lines take
+// from them).
+type runCtx struct {
+	later    bool
+	backPaid map[payeeItem]money.Amount
+	recv     map[string]*money.Amount
+}
+
+func (s *Service) runContext(ctx context.Context, month payroll.Month) (*runCtx, error) {
+	rc := &runCtx{backPaid: map[payeeItem]money.Amount{}, recv: map[string]*money.Amount{}}
 	var later int
 	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM payroll_runs WHERE month > ?`, month.String()).Scan(&later); err != nil {
-		return false, nil, err
+		return nil, err
 	}
+	rc.later = later > 0
 	rows, err := s.DB.Query(ctx, `SELECT id_number, item, SUM(amount) FROM payroll_backpay_months
 		WHERE month = ? AND run_month <> ? GROUP BY id_number, item`, month.String(), month.String())
 	if err != nil {
-		return false, nil, err
+		return nil, err
 	}
-	defer rows.Close()
-	paid := map[payeeItem]money.Amount{}
 	for rows.Next() {
 		var k payeeItem
 		var a int64
 		if err := rows.Scan(&k.id, &k.item, &a); err != nil {
-			return false, nil, err
+			rows.Close()
+			return nil, err
 		}
-		paid[k] = money.Amount(a)
+		rc.backPaid[k] = money.Amount(a)
 	}
-	return later > 0, paid, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.DB.Query(ctx, `SELECT id_number, balance FROM payroll_receivables WHERE balance > 0`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var b int64
+		if err := rows.Scan(&id, &b); err != nil {
+			return nil, err
+		}
+		bal := money.Amount(b)
+		rc.recv[id] = &bal
+	}
+	return rc, rows.Err()
 }
 
 // runBatch commits one batch; it reports done when no entitlement is left.
-func (s *Service) runBatch(ctx context.Context, month payroll.Month, later bool, backPaid map[payeeItem]money.Amount) (done bool, err error) {
+func (s *Service) runBatch(ctx context.Context, month payroll.Month, rc *runCtx) (done bool, err error) {
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		run, err := getRun(ctx, tx, month)
 		if err != nil {
@@ -236,7 +300,7 @@ func (s *Service) runBatch(ctx context.Context, month payroll.Month, later bool,
 			for j < len(page) && page[j].e.IDNumber == page[i].e.IDNumber && page[j].e.Item == page[i].e.Item {
 				j++
 			}
-			g, err := s.payGroup(ctx, tx, month, page[i:j], backPaid)
+			g, err := s.payGroup(ctx, tx, month, page[i:j], rc.backPaid)
 			if err != nil {
 				return err
 			}
@@ -245,27 +309,22 @@ func (s *Service) runBatch(ctx context.Context, month payroll.Month, later bool,
 			rearm = append(rearm, g.rearm...)
 			i = j
 		}
-		inserted, err := insertPayments(ctx, tx, month, lines)
-		if err != nil {
+		if err := s.payLines(ctx, tx, month, rc, run, lines); err != nil {
 			return err
-		}
-		for k, l := range lines {
-			if inserted[k] {
-				run.add(l)
-			}
 		}
 		if err := insertBackPayMonths(ctx, tx, month, attrib); err != nil {
 			return err
 		}
-		if err := rearmChecks(ctx, tx, month, later, rearm); err != nil {
+		if err := rearmChecks(ctx, tx, month, rc.later, rearm); err != nil {
 			return err
 		}
 		last := page[len(page)-1].e
 		items, _ := json.Marshal(run.items)
+		units, _ := json.Marshal(run.Units)
 		res, err := tx.Exec(ctx, `UPDATE payroll_runs SET resume_id = ?, resume_item = ?, last_person = ?,
-			lines = ?, persons = ?, total = ?, item_totals = ?, version = version + 1
+			lines = ?, persons = ?, total = ?, item_totals = ?, unit_totals = ?, version = version + 1
 			WHERE month = ? AND version = ?`, last.IDNumber, last.Item, run.lastPerson,
-			run.Lines, run.Persons, int64(run.Total), string(items), month.String(), run.Version)
+			run.Lines, run.Persons, int64(run.Total), string(items), string(units), month.String(), run.Version)
 		if err != nil {
 			return err
 		}
@@ -350,7 +409,7 @@ func (s *Service) payGroup(ctx context.Context, tx *store.Tx, month payroll.Mont
 	}
 	key := payeeItem{first.e.IDNumber, first.e.Item}
 	if a := payroll.LineAmount(group, p, month, backPaid[key]); a > 0 {
-		res.lines = append(res.lines, line{id: key.id, item: key.item, bank: first.e.BankAccount, amount: a})
+		res.lines = append(res.lines, line{id: key.id, item: key.item, name: first.e.Name, bank: first.e.BankAccount, unit: UnitOf(first.e.Region), amount: a})
 	}
 	if from != 0 {
 		paid, err := paidSince(ctx, tx, key.id, key.item, from, month)
@@ -359,7 +418,7 @@ func (s *Service) payGroup(ctx context.Context, tx *store.Tx, month payroll.Mont
 		}
 		total, parts := payroll.BackPay(group, p, from, month, paid)
 		if total > 0 {
-			res.lines = append(res.lines, line{id: key.id, item: key.item + payroll.BackPaySuffix, bank: first.e.BankAccount, amount: total})
+			res.lines = append(res.lines, line{id: key.id, item: key.item + payroll.BackPaySuffix, name: first.e.Name, bank: first.e.BankAccount, unit: UnitOf(first.e.Region), amount: total})
 			for _, pt := range parts {
 				res.attrib = append(res.attrib, backPayRow{key.id, key.item, pt})
 			}
@@ -390,6 +449,75 @@ func insertBackPayMonths(ctx context.Context, tx *store.Tx, month payroll.Month,
 			VALUES (?, ?, ?, ?, ?)`, r.id, r.item, r.part.Month.String(), month.String(), int64(r.part.Amount)); err != nil {
 			return err
 		}
+	}
+	return nil
+}
+
+// payLines sets open receivables off against the batch's lines (never below zero), stores
+// the lines, records the set-offs of the lines stored, and adds them to the run's totals. A
+// line wholly set off transfers nothing and is not stored as a payment; its set-off settles
+// the month. A line not stored because the month was paid elsewhere keeps nothing back.
+func (s *Service) payLines(ctx context.Context, tx *store.Tx, month payroll.Month, rc *runCtx, run *Summary, lines []line) error {
+	anySetOff := false
+	for k := range lines {
+		l := &lines[k]
+		if bal := rc.recv[l.id]; bal != nil {
+			if so := payroll.SetOff(*bal, l.amount); so > 0 {
+				l.amount -= so
+				l.setoff = so
+				*bal -= so
+				anySetOff = true
+			}
+		}
+	}
+	pay := lines
+	if anySetOff {
+		pay = make([]line, 0, len(lines))
+		for _, l := range lines {
+			if l.amount > 0 {
+				pay = append(pay, l)
+			}
+		}
+	}
+	inserted, err := insertPayments(ctx, tx, month, pay)
+	if err != nil {
+		return err
+	}
+	if !anySetOff {
+		for k, l := range lines {
+			if inserted[k] {
+				run.add(l)
+			}
+		}
+		return nil
+	}
+	stored := make(map[payeeItem]bool, len(pay))
+	for k, l := range pay {
+		stored[payeeItem{l.id, l.item}] = inserted[k]
+	}
+	for _, l := range lines {
+		ok := stored[payeeItem{l.id, l.item}]
+		if l.amount == 0 {
+			var n int
+			if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM payments WHERE id_number = ? AND item = ? AND month = ?`,
+				l.id, l.item, month.String()).Scan(&n); err != nil {
+				return err
+			}
+			ok = n == 0
+		}
+		if !ok {
+			if l.setoff > 0 {
+				*rc.recv[l.id] += l.setoff
+			}
+			continue
+		}
+		if l.setoff > 0 {
+			if _, err := s.addEntries(ctx, tx, l.id, l.unit, "system", []Entry{{Kind: EntrySetOff, Item: l.item,
+				Month: month.String(), Amount: l.setoff, Ref: Source(month)}}); err != nil {
+				return err
+			}
+		}
+		run.add(l)
 	}
 	return nil
 }

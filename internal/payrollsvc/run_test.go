@@ -93,7 +93,7 @@ const (
 	idA     = "320402198001010011" // adult, grade 1
 	idB     = "320402197502020022" // nursing care
 	idSpo   = "320402198203030033" // survivor spouse
-	idChild = "320402200605020044" // child born 2006-05-02
+	idChild = "320402200605020043" // child born 2006-05-02
 	idW     = "320402197801010055" // deceased worker
 )
 

@@ -21,8 +21,9 @@ var (
 	// ErrConflict: the object is not in the state the action needs, or another user changed
 	// it first (optimistic versioning); nothing was changed.
 	ErrConflict = errors.New("conflict")
-	// ErrFourEyes: the approver prepared the run (security.md, 双人复核).
-	ErrFourEyes = errors.New("the person who prepared a payroll run cannot approve it")
+	// ErrFourEyes: the approver prepared the run or proposed the write-off (security.md,
+	// 双人复核).
+	ErrFourEyes = errors.New("the person who prepared a payroll run or proposed a write-off cannot approve it")
 	// ErrInvalid: bad input; the message names the field.
 	ErrInvalid = errors.New("invalid")
 )
@@ -50,6 +51,12 @@ type Service struct {
 	// BatchSize is the number of entitlements per committed batch of a run (default 10,000:
 	// the measured sweet spot for SQLite inserts, design.md).
 	BatchSize int
+	// Region is the GB/T 2260 code of the agency's pooling region: the region of synced
+	// entitlements whose worker's employer is not known (see migration 00051). Empty leaves
+	// them without a region, so no certification policy applies to them.
+	Region string
+	// Matcher is the region's identity-matching service for self-certification.
+	Matcher IdentityMatcher
 	// Now gives the time stamps (default time.Now; tests pin it).
 	Now func() time.Time
 	// afterBatch is a test hook called after each committed batch; an error stops the run

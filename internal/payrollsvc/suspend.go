@@ -38,16 +38,8 @@ func (s *Service) Suspend(ctx context.Context, entitlementID int64, from, to pay
 	}
 	var id int64
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-		var toArg any
-		if to != 0 {
-			toArg = to.String()
-		}
-		if err := tx.QueryRow(ctx, `INSERT INTO payroll_suspensions (entitlement_id, from_month, to_month, reason,
-				created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
-			entitlementID, from.String(), toArg, reason, by, s.now()).Scan(&id); err != nil {
-			return err
-		}
-		if _, err := tx.Exec(ctx, `UPDATE payroll_entitlements SET has_suspension = 1, version = version + 1 WHERE id = ?`, entitlementID); err != nil {
+		var err error
+		if id, err = insertSuspension(ctx, tx, entitlementID, from, to, reason, CauseArt42, by, s.now()); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, AuditEvent{Actor: by, Action: "payroll.suspend", Entity: "payroll_entitlement",

@@ -10,7 +10,9 @@ import (
 // SyncEntitlements brings the imported `beneficiaries` into payroll_entitlements (see
 // migration 00050): unknown keys (id_number, item, worker_id_number) become entitlements whose
 // first amount is the imported monthly_amount from start_month; known ones take the imported
-// name, bank account, end month, grade, self-care level, relation and orphan flag. It returns
+// name, bank account, end month, grade, self-care level, relation and orphan flag. A new
+// entitlement's region is that of the employer of the worker's latest injury claim, else
+// s.Region (migration 00051). It returns
 // the number added and updated. Both statements are set-based, and running it again changes
 // nothing.
 func (s *Service) SyncEntitlements(ctx context.Context, tx *store.Tx) (added, updated int64, err error) {
@@ -21,14 +23,16 @@ func (s *Service) SyncEntitlements(ctx context.Context, tx *store.Tx) (added, up
 	now := s.now()
 	res, err := tx.Exec(ctx, `INSERT INTO payroll_entitlements (id_number, name, item, grade, self_care,
 			relation, orphan_or_lone, start_month, end_month, bank_account, worker_id_number,
-			amount, amount_from, created_at)
+			amount, amount_from, created_at, region)
 		SELECT b.id_number, b.name, b.item, b.grade, b.self_care, b.relation, b.orphan_or_lone,
 			b.start_month, NULLIF(b.end_month, ''), COALESCE(b.bank_account, ''), b.worker_id_number,
-			b.monthly_amount, b.start_month, ?
+			b.monthly_amount, b.start_month, ?,
+			COALESCE((SELECT em.region FROM claims c JOIN employers em ON em.uscc = c.uscc
+				WHERE c.id_number = b.worker_id_number ORDER BY c.injury_at DESC LIMIT 1), ?)
 		FROM beneficiaries b
 		WHERE NOT EXISTS (SELECT 1 FROM payroll_entitlements e WHERE e.id_number = b.id_number
 			AND e.item = b.item AND e.worker_id_number = b.worker_id_number)
-		ORDER BY b.id_number, b.item, b.worker_id_number`, now)
+		ORDER BY b.id_number, b.item, b.worker_id_number`, now, s.Region)
 	if err != nil {
 		return 0, 0, fmt.Errorf("payroll sync: add: %w", err)
 	}
