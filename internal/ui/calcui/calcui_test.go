@@ -45,10 +45,10 @@ func TestAPIAnswersEverySharedCaseAsTheContractSays(t *testing.T) {
 func TestAPIErrorsNameTheFieldAndRejectUnknownFields(t *testing.T) {
 	h := webtest.New(t, storetest.Open(t, store.SQLite))
 	for in, field := range map[string]string{
-		`{"injury_date": "2024-01-01", "grade": 5, "parms": {}}`:                                   "parms",
-		`not json`:                                                                                 "",
+		`{"injury_date": "2024-01-01", "grade": 5, "parms": {}}`: "parms",
+		`not json`: "",
 		`{"injury_date": "2024-01-01", "grade": 11}`:                                               "grade",
-		`{"injury_date": "2024-01-01", "death": "work", "dependents": [{"relation": "cousin"}]}`:    "dependents[0].relation",
+		`{"injury_date": "2024-01-01", "death": "work", "dependents": [{"relation": "cousin"}]}`:   "dependents[0].relation",
 		`{"injury_date": "2024-01-01", "grade": 3, "own_wage": 1, "params": {"area_avg_wage": 1}}`: "params.min_wage",
 		`{"injury_date": "2024-01-01", "grade": 5, "own_wage": 1, "region": "999999"}`:             "region",
 	} {
