@@ -17,6 +17,7 @@ var coreMessages = Messages{
 	"login.submit":   {"登录", "Sign in"},
 	"login.hint":     {"连续5次密码错误将锁定账户15分钟。", "Five wrong passwords in a row lock the account for 15 minutes."},
 	"login.expired":  {"会话已过期，请重新登录。", "Your session has expired; please sign in again."},
+	"login.calc":     {"无需登录：公众工伤待遇测算", "No sign-in needed: work-injury benefit calculator"},
 
 	"home.title":     {"工作台", "Workbench"},
 	"home.welcome":   {"%s，您好", "Hello, %s"},
