@@ -359,3 +359,26 @@ func IsPooling(account string) bool {
 	}
 	return false
 }
+
+// UnitPrefix turns a region code into the prefix of the codes under it (GB/T 2260 encodes the
+// tree in the digits): a province "340000" → "34", a city "341500" → "3415", a county stays
+// whole. Ledger queries use it with LIKE to add up a region's units.
+func UnitPrefix(region string) string {
+	switch {
+	case len(region) != 6:
+		return region
+	case region[2:] == "0000":
+		return region[:2]
+	case region[4:] == "00":
+		return region[:4]
+	}
+	return region
+}
+
+// Percent formats part ÷ whole × 100 with two decimals ("112.38"), or "—" when whole is zero.
+func Percent(part, whole money.Amount) string {
+	if whole == 0 {
+		return "—"
+	}
+	return new(big.Rat).SetFrac64(int64(part)*100, int64(whole)).FloatString(2)
+}
