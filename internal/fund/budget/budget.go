@@ -76,7 +76,7 @@ func Set(ctx context.Context, db *store.DB, by audit.Actor, l Line, version int)
 		}
 		_, err = audit.Append(ctx, tx, audit.Record{Action: "budget.set", Entity: "fund_budget",
 			EntityID: fmt.Sprintf("%s:%d:%s", l.Unit, l.Year, l.Account),
-			Before: map[string]string{"amount": money.Amount(old).String()}, After: map[string]string{"amount": l.Amount.String()}}.By(by))
+			Before:   map[string]string{"amount": money.Amount(old).String()}, After: map[string]string{"amount": l.Amount.String()}}.By(by))
 		return err
 	})
 }
@@ -106,13 +106,13 @@ func List(ctx context.Context, q store.Querier, unit string, year int) ([]Line, 
 // and the share of the target reached.
 type Execution struct {
 	Line
-	Name     string          `json:"name"`
+	Name     string           `json:"name"`
 	Monthly  [12]money.Amount `json:"monthly"`    // actual in each month
 	Cumul    [12]money.Amount `json:"cumulative"` // actual to the end of each month
-	Actual   money.Amount    `json:"actual"`
-	Share    string          `json:"share"`    // percent of target, two decimals
-	Expected string          `json:"expected"` // percent of the year elapsed
-	Warnings []string        `json:"warnings"`
+	Actual   money.Amount     `json:"actual"`
+	Share    string           `json:"share"`    // percent of target, two decimals
+	Expected string           `json:"expected"` // percent of the year elapsed
+	Warnings []string         `json:"warnings"`
 }
 
 // Execute reads the execution of every target of a unit in a year, as of a date: the unit's

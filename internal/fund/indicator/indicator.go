@@ -436,7 +436,7 @@ func Capacity(ctx context.Context, q store.Querier, prefix, month string) (fund.
 	rows, err := q.Query(ctx, `SELECT SUBSTR(p.posted_on, 1, 7), l.account, SUM(l.debit), SUM(l.credit)
 		FROM ledger_lines l JOIN ledger_postings p ON p.id = l.posting_id
 		WHERE p.status = 'posted' AND p.unit LIKE ? AND p.posted_on >= ? AND p.posted_on <= ? AND l.account LIKE 'expense:%'
-		GROUP BY SUBSTR(p.posted_on, 1, 7), l.account`, prefix+"%", (m - 11).String()+"-01", lastDay(month))
+		GROUP BY SUBSTR(p.posted_on, 1, 7), l.account`, prefix+"%", (m-11).String()+"-01", lastDay(month))
 	if err != nil {
 		return fund.Capacity{}, err
 	}
