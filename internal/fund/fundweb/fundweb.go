@@ -37,9 +37,14 @@ var (
 	PermWrite = auth.NewPerm("fund.write", auth.FundOfficer)
 )
 
-func init() {
+// Templates returns the module's page templates, so tests can check their message keys.
+func Templates() fs.FS {
 	sub, _ := fs.Sub(templates, "templates")
-	web.Register(web.Module{Name: "fund", Templates: sub, Messages: messages, Install: install})
+	return sub
+}
+
+func init() {
+	web.Register(web.Module{Name: "fund", Templates: Templates(), Messages: messages, Install: install})
 }
 
 type handlers struct {

@@ -36,6 +36,7 @@ type ledgerData struct {
 	Form     map[string]string
 	Errors   map[string]string
 	Notice   string
+	Statuses []string
 }
 
 func canWrite(r *http.Request) bool { return web.CurrentUser(r).Has(auth.FundOfficer) }
@@ -55,7 +56,7 @@ func (h *handlers) renderLedger(w http.ResponseWriter, r *http.Request, status i
 	if d.Postings, err = ledger.List(r.Context(), h.db, d.Filter); err != nil {
 		return err
 	}
-	d.Accounts, d.CanWrite = accounts(), canWrite(r)
+	d.Accounts, d.CanWrite, d.Statuses = accounts(), canWrite(r), []string{"pending", "posted", "rejected"}
 	if d.Form == nil {
 		d.Form = map[string]string{"unit": unit, "date": time.Now().Format("2006-01-02"), "debit": fund.Bank, "credit": "income:interest"}
 	}
