@@ -26,13 +26,17 @@ const (
 var (
 	IncomeCategories = []Category{
 		{"contributions", "征缴收入"}, {"interest", "利息收入"}, {"fiscal_subsidy", "财政补贴"},
-		{"transfer_in", "转移收入"}, {"allocation_in", "上级调剂收入"}, {"recovery", "追偿收入"}, {"overpayment_recovered", "多发待遇追回"},
+		{"transfer_in", "转移收入"}, {"allocation_in", "上级调剂收入"}, {"remittance_in", "下级上解调剂金"}, {"recovery", "追偿收入"}, {"overpayment_recovered", "多发待遇追回"},
 	}
 	ExpenseCategories = []Category{
 		{"medical", "医疗费"}, {"rehabilitation", "康复费"}, {"devices", "辅助器具费"}, {"lump_sum", "一次性待遇"},
-		{"long_term", "定期待遇"}, {"prevention", "工伤预防费"}, {"advance", "先行支付"}, {"transfer_out", "转移支出"},
-		{"remittance_out", "上解调剂金"},
+		{"long_term", "定期待遇"}, {"prevention", "工伤预防费"}, {"prevention_training", "工伤预防费（培训）"}, {"advance", "先行支付"}, {"transfer_out", "转移支出"},
+		{"remittance_out", "上解调剂金"}, {"allocation_out", "下拨调剂金"},
 	}
+	// PoolingAccounts move money between a city and its province; they are not the fund's
+	// own income or spending, so fund figures (income, expenditure, support capacity) leave
+	// them out while the bank balance keeps them.
+	PoolingAccounts = []string{"income:allocation_in", "income:remittance_in", "expense:remittance_out", "expense:allocation_out"}
 )
 
 // Category is one income or expenditure category with its Chinese name.
@@ -325,4 +329,56 @@ func PreventionPosition(lastYearIncome, spent, training money.Amount, capPct, mi
 		}
 	}
 	return p
+}
+
+// AccountName returns the Chinese name of an account ("银行存款" for the bank), or the code
+// itself when unknown, so screens and reports never show a bare code.
+func AccountName(account string) string {
+	if account == Bank {
+		return "银行存款"
+	}
+	for _, c := range IncomeCategories {
+		if account == "income:"+c.Code {
+			return c.Name
+		}
+	}
+	for _, c := range ExpenseCategories {
+		if account == "expense:"+c.Code {
+			return c.Name
+		}
+	}
+	return account
+}
+
+// IsPooling reports whether account is one of PoolingAccounts.
+func IsPooling(account string) bool {
+	for _, a := range PoolingAccounts {
+		if a == account {
+			return true
+		}
+	}
+	return false
+}
+
+// UnitPrefix turns a region code into the prefix of the codes under it (GB/T 2260 encodes the
+// tree in the digits): a province "340000" → "34", a city "341500" → "3415", a county stays
+// whole. Ledger queries use it with LIKE to add up a region's units.
+func UnitPrefix(region string) string {
+	switch {
+	case len(region) != 6:
+		return region
+	case region[2:] == "0000":
+		return region[:2]
+	case region[4:] == "00":
+		return region[:4]
+	}
+	return region
+}
+
+// Percent formats part ÷ whole × 100 with two decimals ("112.38"), or "—" when whole is zero.
+func Percent(part, whole money.Amount) string {
+	if whole == 0 {
+		return "—"
+	}
+	return new(big.Rat).SetFrac64(int64(part)*100, int64(whole)).FloatString(2)
 }

@@ -223,3 +223,59 @@ func MonthlyNet(ctx context.Context, q store.Querier, unitPrefix, kind, from, to
 	}
 	return out, rows.Err()
 }
+
+// Filter selects postings for List: units under a code prefix, a status ("" for any), and a
+// date range (either end may be empty).
+type Filter struct {
+	UnitPrefix string
+	Status     string
+	From, To   string
+	Limit      int
+}
+
+// List returns the postings matching f, newest first, each with its lines.
+func List(ctx context.Context, q store.Querier, f Filter) ([]Stored, error) {
+	if f.Limit <= 0 || f.Limit > 500 {
+		f.Limit = 100
+	}
+	if f.To == "" {
+		f.To = "9999-12-31"
+	}
+	rows, err := q.Query(ctx, `SELECT id FROM ledger_postings WHERE unit LIKE ? AND (status = ? OR ? = '')
+		AND posted_on >= ? AND posted_on <= ? ORDER BY posted_on DESC, id DESC LIMIT ?`,
+		f.UnitPrefix+"%", f.Status, f.Status, f.From, f.To, f.Limit)
+	if err != nil {
+		return nil, err
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]Stored, 0, len(ids))
+	for _, id := range ids {
+		s, err := get(ctx, q, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+// Amount is the posting's total debit (equal to its total credit).
+func (s Stored) Amount() money.Amount {
+	var d money.Amount
+	for _, l := range s.Lines {
+		d += l.Debit
+	}
+	return d
+}

@@ -1,0 +1,4 @@
+package main
+
+// The fund module's pages, API and demo data (issue 8).
+import _ "wiis/internal/fund/fundweb"
