@@ -18,7 +18,18 @@ func (h *handlers) cataloguePage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.s.Render(w, r, http.StatusOK, "counter_catalogue", map[string]any{"Items": items})
+	type row struct {
+		counter.Item
+		RoleCodes []auth.Role
+	}
+	rows := make([]row, len(items))
+	for i, it := range items {
+		rows[i].Item = it
+		for _, ro := range it.Roles {
+			rows[i].RoleCodes = append(rows[i].RoleCodes, auth.Role(ro))
+		}
+	}
+	h.s.Render(w, r, http.StatusOK, "counter_catalogue", map[string]any{"Items": rows})
 	return nil
 }
 
