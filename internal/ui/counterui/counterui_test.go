@@ -12,6 +12,8 @@ import (
 
 	"wiis/internal/audit"
 	"wiis/internal/auth"
+	"wiis/internal/counter/counterstore"
+	"wiis/internal/demo"
 	"wiis/internal/enroll"
 	"wiis/internal/idcode"
 	"wiis/internal/money"
@@ -310,6 +312,36 @@ func TestOnlineFilingsReachTheBackOffice(t *testing.T) {
 		}
 		if r := wk.Do("GET", "/me", nil, false).Body.String(); !strings.Contains(r, "工伤职工就医备案") || !strings.Contains(r, "工伤认定申请") {
 			t.Error("the worker does not see their cases")
+		}
+	})
+}
+
+// The demo seeder links the demo employer and worker accounts and leaves a day of tickets
+// whose figures are what the story says: nine waiting, one of them overdue.
+func TestDemoSeedsADayOfTicketsAndLinksThePortalAccounts(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		ctx := context.Background()
+		if _, err := demo.SeedUsers(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		for range 2 {
+			if _, err := SeedDemo(ctx, db); err != nil {
+				t.Fatal(err)
+			}
+		}
+		emp, _ := f.h.S.Auth.UserByName(ctx, "employer")
+		wk, _ := f.h.S.Auth.UserByName(ctx, "worker")
+		if emp.EmployerUSCC != f.uscc || wk.PersonIDNumber != f.worker {
+			t.Errorf("demo accounts linked to %q and %q", emp.EmployerUSCC, wk.PersonIDNumber)
+		}
+		n := time.Now()
+		fig, err := counterstore.Figures(ctx, db, "3415", n.AddDate(0, 0, -60), n.Add(time.Hour), n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fig.Backlog != 9 || fig.Overdue != 1 || fig.Handled != 33 || fig.OnTime != 33 {
+			t.Errorf("demo figures %+v", fig)
 		}
 	})
 }
