@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -342,6 +343,79 @@ func TestDemoSeedsADayOfTicketsAndLinksThePortalAccounts(t *testing.T) {
 		}
 		if fig.Backlog != 9 || fig.Overdue != 1 || fig.Handled != 33 || fig.OnTime != 33 {
 			t.Errorf("demo figures %+v", fig)
+		}
+	})
+}
+
+// The administrator edits an item's limit; a bad limit is named by its field. Internal
+// control draws a reproducible sample of the day's immediate items.
+func TestCatalogueEditAndSampling(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		adm := f.h.As(auth.SysAdmin)
+		fields := []string{"name", "就医备案", "class", "immediate", "subject", "person", "materials", "身份证件\n社保卡", "roles", "teller", "online", "1", "active", "1"}
+		rec := adm.Do("POST", "/admin/catalogue/GS0402", form(append(fields, "limit_days", "x")...), true, "Content-Type", formType)
+		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "整数个工作日") {
+			t.Errorf("bad limit: %d", rec.Code)
+		}
+		rec = adm.Do("POST", "/admin/catalogue/GS0402", form(append(fields, "limit_days", "2")...), true, "Content-Type", formType)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "已保存") {
+			t.Fatalf("save: %d %s", rec.Code, rec.Body.String())
+		}
+		if b := f.h.As(auth.Teller).Do("GET", "/counter/start/GS0402?subject="+f.worker, nil, false).Body.String(); !strings.Contains(b, "社保卡") {
+			t.Error("the teller's form does not follow the catalogue")
+		}
+		tel := f.h.As(auth.Teller)
+		for range 4 {
+			tel.Do("POST", "/counter/start/GS0107", form("subject", f.worker, "materials", "身份证件"), true, "Content-Type", formType)
+		}
+		ctl := f.h.As(auth.RiskInvestigator)
+		rec = ctl.Do("POST", "/review/control/sample", form("day", "2025-03-10", "percent", "50", "seed", "7"), true, "Content-Type", formType)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "本次抽中 2 件") {
+			t.Errorf("sample: %d", rec.Code)
+		}
+		if rec := ctl.Do("POST", "/review/control/sample", form("day", "2025-03-10", "percent", "0", "seed", "7"), true, "Content-Type", formType); rec.Code != http.StatusUnprocessableEntity {
+			t.Errorf("a zero share was accepted: %d", rec.Code)
+		}
+	})
+}
+
+// The yearly run proposes a rate for every employer in the region; the proposer cannot
+// approve it, another fund officer can, and the employer sees the result with its figures.
+func TestFloatingRatesAreProposedForTheRegionAndApprovedByAnother(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		fo := f.h.As(auth.FundOfficer)
+		rec := fo.Do("POST", "/rates/float/run", form("year", "2026"), true, "Content-Type", formType)
+		if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), "已生成 1 份评估方案") {
+			t.Fatalf("run: %d %s", rec.Code, rec.Body.String())
+		}
+		path := "/rates/float/" + f.uscc + "/2026-01-01"
+		if rec := fo.Do("POST", path, form("year", "2026", "decision", "approve"), true, "Content-Type", formType); rec.Code != http.StatusConflict {
+			t.Errorf("the proposer approved their own proposal: %d", rec.Code)
+		}
+		ctx := context.Background()
+		other, err := f.h.S.Auth.CreateUser(ctx, audit.Actor{Username: "test"}, auth.NewUser{Username: "fund2", DisplayName: "复核人", Password: webtest.Password,
+			Roles: []auth.Role{auth.FundOfficer}, Region: "341500"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tok, _, err := f.h.S.Auth.CreateSession(ctx, other, "127.0.0.1", "zh")
+		if err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest("POST", path, form("year", "2026", "decision", "approve"))
+		req.Header.Set("Content-Type", formType)
+		req.AddCookie(&http.Cookie{Name: "wiis_session", Value: tok})
+		sess, _ := f.h.S.Auth.Session(ctx, tok)
+		req.Header.Set("X-CSRF-Token", sess.CSRF)
+		w := httptest.NewRecorder()
+		f.h.S.ServeHTTP(w, req)
+		if w.Code != http.StatusOK {
+			t.Fatalf("approve by another: %d %s", w.Code, w.Body.String())
+		}
+		if b := f.h.As(auth.Employer).Do("GET", "/portal", nil, false).Body.String(); !strings.Contains(b, "2026-01-01") || !strings.Contains(b, "已批准") {
+			t.Error("the employer does not see the approved result")
 		}
 	})
 }
