@@ -120,14 +120,37 @@ func Calendar(ctx context.Context, q store.Querier, region string, on time.Time)
 // receipt number. The teller must hold one of the item's roles (the catalogue drives what a
 // teller can do). Errors: invalid (missing materials, named), forbidden, not_found.
 func Open(ctx context.Context, db *store.DB, by audit.Actor, roles []string, code, subject, office, channel string, materials []string, now time.Time) (counter.Ticket, error) {
+	return open(ctx, db, by, code, subject, office, channel, materials, now, func(it counter.Item) error {
+		if !anyRole(roles, it.Roles) {
+			return apperr.Forbiddenf("您的角色不能办理事项 %s / your role cannot handle %s", it.Name, it.Code)
+		}
+		return nil
+	})
+}
+
+// OpenOnline accepts an item filed in the online hall by an employer or a worker for
+// their workers (channel "online"): instead of the teller's role, the catalogue must offer
+// the item online. The caller decides whom the filer may file for (an employer for itself and
+// its workers, a worker for themselves). Errors: invalid (missing materials), forbidden (not
+// offered online), not_found.
+func OpenOnline(ctx context.Context, db *store.DB, by audit.Actor, code, subject, office string, materials []string, now time.Time) (counter.Ticket, error) {
+	return open(ctx, db, by, code, subject, office, "online", materials, now, func(it counter.Item) error {
+		if !it.Online {
+			return apperr.Forbiddenf("事项 %s 不在网上办理 / %s is not offered online", it.Name, it.Code)
+		}
+		return nil
+	})
+}
+
+func open(ctx context.Context, db *store.DB, by audit.Actor, code, subject, office, channel string, materials []string, now time.Time, may func(counter.Item) error) (counter.Ticket, error) {
 	var t counter.Ticket
 	err := db.InTx(ctx, func(tx *store.Tx) error {
 		it, err := Item(ctx, tx, code)
 		if err != nil {
 			return err
 		}
-		if !anyRole(roles, it.Roles) {
-			return apperr.Forbiddenf("您的角色不能办理事项 %s / your role cannot handle %s", it.Name, it.Code)
+		if err := may(it); err != nil {
+			return err
 		}
 		cal, err := Calendar(ctx, tx, office, now)
 		if err != nil {
