@@ -2,10 +2,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
-	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -20,7 +16,6 @@ import (
 	"wiis/internal/store"
 	"wiis/internal/store/storetest"
 	"wiis/internal/ui/counterui"
-	"wiis/internal/web"
 )
 
 // counterCity is a server with the demo accounts and a one-employer city: a worker insured
@@ -28,9 +23,7 @@ import (
 // accounts to them and fills the counter.
 func counterCity(t *testing.T) (base, worker string) {
 	t.Helper()
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skip("browser test skipped: " + chromium + " is absent (apt-get install chromium)")
-	}
+	needChromium(t)
 	ctx := context.Background()
 	db := storetest.Open(t, store.SQLite)
 	if _, err := demo.SeedUsers(ctx, db); err != nil {
@@ -53,95 +46,14 @@ func counterCity(t *testing.T) (base, worker string) {
 	if _, err := counterui.SeedDemo(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{DB: db, Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(sctx, ln) }()
-	t.Cleanup(func() { stop(); <-done })
-	return "http://" + ln.Addr().String(), worker
-}
-
-// browser drives headless Chromium at a window size; step runs actions and saves a
-// screenshot named after the step in $WIIS_ARTIFACTS.
-type browser struct {
-	t      *testing.T
-	ctx    context.Context
-	prefix string
-}
-
-func newBrowser(t *testing.T, prefix string, w, h int, mobile bool) *browser {
-	t.Helper()
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
-		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(w, h),
-	}
-	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
-	bctx, cancelB := chromedp.NewContext(actx)
-	bctx, cancelT := context.WithTimeout(bctx, 120*time.Second)
-	t.Cleanup(func() { cancelT(); cancelB(); cancelA() })
-	b := &browser{t: t, ctx: bctx, prefix: prefix}
-	if mobile {
-		b.step("", chromedp.EmulateViewport(int64(w), int64(h), chromedp.EmulateScale(2), chromedp.EmulateMobile))
-	}
-	return b
-}
-
-func (b *browser) shot(name string) {
-	dir := os.Getenv("WIIS_ARTIFACTS")
-	if dir == "" || name == "" {
-		return
-	}
-	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
-	if err != nil {
-		b.t.Errorf("screenshot %s: %v", name, err)
-		return
-	}
-	os.MkdirAll(dir, 0o755)
-	if err := os.WriteFile(filepath.Join(dir, b.prefix+"-"+name+".png"), png, 0o644); err != nil {
-		b.t.Error(err)
-	}
-}
-
-func (b *browser) step(name string, actions ...chromedp.Action[chromedp.Void]) {
-	b.t.Helper()
-	if err := chromedp.Do(b.ctx, actions...); err != nil {
-		b.shot("failed-" + name)
-		b.t.Fatalf("%s: %v", name, err)
-	}
-	b.shot(name)
-}
-
-func (b *browser) text(sel string) string {
-	b.t.Helper()
-	s, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
-	if err != nil {
-		b.t.Fatalf("text of %s: %v", sel, err)
-	}
-	return s
-}
-
-func (b *browser) login(base, user string) {
-	b.t.Helper()
-	b.step("01-login-"+user, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login-submit")),
-		chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), demo.Password),
-		chromedp.Click(chromedp.CSS("#login-submit")), chromedp.WaitVisible(chromedp.CSS("#home-title")))
+	return startServer(t, db), worker
 }
 
 // A teller serves a walk-in worker end to end: finds them by ID number, sees their whole
 // picture, files their medical treatment (GS0402) and hands over the slip.
 func TestBrowserTellerServesAWalkInWorker(t *testing.T) {
 	base, worker := counterCity(t)
-	b := newBrowser(t, "teller", 1280, 900, false)
+	b := openBrowser(t, "teller", 1280, 900, false)
 	b.login(base, "teller")
 	b.step("02-desk", chromedp.Navigate(base+"/counter"), chromedp.WaitVisible(chromedp.CSS("#q")))
 	b.step("03-person", chromedp.SendKeys(chromedp.CSS("#q"), worker), chromedp.Click(chromedp.CSS("#search-submit")),
@@ -165,7 +77,7 @@ func TestBrowserTellerServesAWalkInWorker(t *testing.T) {
 // the promised date.
 func TestBrowserEmployerFilesAnInjuryApplicationOnline(t *testing.T) {
 	base, worker := counterCity(t)
-	b := newBrowser(t, "employer", 1280, 900, false)
+	b := openBrowser(t, "employer", 1280, 900, false)
 	b.login(base, "employer")
 	b.step("02-portal", chromedp.Navigate(base+"/portal"), chromedp.WaitVisible(chromedp.CSS("#portal-title")))
 	b.step("03-apply-form", chromedp.Click(chromedp.CSS("#apply-GS0202")), chromedp.WaitVisible(chromedp.CSS("#apply-form")))
@@ -189,7 +101,7 @@ func TestBrowserEmployerFilesAnInjuryApplicationOnline(t *testing.T) {
 // A worker on a phone-sized window checks their benefit payments.
 func TestBrowserWorkerChecksPaymentsOnAPhone(t *testing.T) {
 	base, _ := counterCity(t)
-	b := newBrowser(t, "worker", 390, 844, true)
+	b := openBrowser(t, "worker", 390, 844, true)
 	b.login(base, "worker")
 	b.step("02-me", chromedp.Navigate(base+"/me"), chromedp.WaitVisible(chromedp.CSS("#self-title")))
 	b.step("03-payments", chromedp.Click(chromedp.CSS("#to-payments")), chromedp.WaitVisible(chromedp.CSS("#payments")))

@@ -20,25 +20,17 @@ import (
 // chromium is Debian's browser; the tests never download one.
 const chromium = "/usr/bin/chromium"
 
-// browser is a headless Chromium pointed at a server on a random loopback port with a
-// temporary SQLite database holding the demo users.
-type browser struct {
-	t    *testing.T
-	base string
-	ctx  context.Context
-}
-
-// newBrowser starts the server and the browser, or skips the test when Chromium is absent.
-func newBrowser(t *testing.T) *browser {
+// needChromium skips the test when Debian's Chromium is absent.
+func needChromium(t *testing.T) {
 	t.Helper()
 	if _, err := os.Stat(chromium); err != nil {
 		t.Skip("browser test skipped: " + chromium + " is absent (apt-get install chromium)")
 	}
-	ctx := context.Background()
-	db := storetest.Open(t, store.SQLite)
-	if _, err := demo.SeedUsers(ctx, db); err != nil {
-		t.Fatal(err)
-	}
+}
+
+// startServer serves db on a random loopback port until the test ends and returns its URL.
+func startServer(t *testing.T, db *store.DB) string {
+	t.Helper()
 	srv, err := web.New(web.Config{DB: db, Log: slog.New(slog.DiscardHandler)})
 	if err != nil {
 		t.Fatal(err)
@@ -47,33 +39,67 @@ func newBrowser(t *testing.T) *browser {
 	if err != nil {
 		t.Fatal(err)
 	}
-	sctx, stop := context.WithCancel(ctx)
+	sctx, stop := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(sctx, ln) }()
 	t.Cleanup(func() { stop(); <-done })
+	return "http://" + ln.Addr().String()
+}
 
+// browser is a headless Chromium; base is the server it was opened for, if any.
+type browser struct {
+	t      *testing.T
+	base   string
+	ctx    context.Context
+	prefix string // screenshot file prefix
+}
+
+// newBrowser starts a server with the demo users on a fresh SQLite database and a desktop
+// browser, or skips the test when Chromium is absent.
+func newBrowser(t *testing.T) *browser {
+	t.Helper()
+	needChromium(t)
+	db := storetest.Open(t, store.SQLite)
+	if _, err := demo.SeedUsers(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	b := openBrowser(t, "", 1280, 800, false)
+	b.base = startServer(t, db)
+	return b
+}
+
+// openBrowser starts headless Chromium with a window of w×h (a phone when mobile), with the
+// flags this closed network needs.
+func openBrowser(t *testing.T, prefix string, w, h int, mobile bool) *browser {
+	t.Helper()
+	needChromium(t)
 	opts := []chromedp.ExecAllocatorOption{
 		chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU,
 		chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
 		chromedp.Flag("disable-quic", true), chromedp.Flag("disable-background-networking", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true),
-		chromedp.WindowSize(1280, 800),
+		chromedp.WindowSize(w, h),
 	}
-	actx, cancelA := chromedp.NewExecAllocator(ctx, opts...)
-	t.Cleanup(cancelA)
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	bctx, cancelB := chromedp.NewContext(actx)
-	t.Cleanup(cancelB)
-	bctx, cancelT := context.WithTimeout(bctx, 90*time.Second)
-	t.Cleanup(cancelT)
-	return &browser{t: t, base: "http://" + ln.Addr().String(), ctx: bctx}
+	bctx, cancelT := context.WithTimeout(bctx, 120*time.Second)
+	t.Cleanup(func() { cancelT(); cancelB(); cancelA() })
+	b := &browser{t: t, ctx: bctx, prefix: prefix}
+	if mobile {
+		b.do("viewport", chromedp.EmulateViewport(int64(w), int64(h), chromedp.EmulateScale(2), chromedp.EmulateMobile))
+	}
+	return b
 }
 
 // shot saves a screenshot under $WIIS_ARTIFACTS, if set.
 func (b *browser) shot(name string) {
 	b.t.Helper()
 	dir := os.Getenv("WIIS_ARTIFACTS")
-	if dir == "" {
+	if dir == "" || name == "" {
 		return
+	}
+	if b.prefix != "" {
+		name = b.prefix + "-" + name
 	}
 	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
@@ -95,6 +121,13 @@ func (b *browser) do(step string, actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// step is do followed by a screenshot named after the step, for the journeys CI keeps.
+func (b *browser) step(name string, actions ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	b.do(name, actions...)
+	b.shot(name)
+}
+
 // text is the text of the first element sel matches.
 func (b *browser) text(sel string) string {
 	b.t.Helper()
@@ -103,4 +136,12 @@ func (b *browser) text(sel string) string {
 		b.t.Fatalf("text of %s: %v", sel, err)
 	}
 	return s
+}
+
+// login signs in as a demo user and waits for the home page.
+func (b *browser) login(base, user string) {
+	b.t.Helper()
+	b.step("01-login-"+user, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login-submit")),
+		chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), demo.Password),
+		chromedp.Click(chromedp.CSS("#login-submit")), chromedp.WaitVisible(chromedp.CSS("#home-title")))
 }
