@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"wiis/internal/auth"
+	"wiis/internal/region"
 )
 
 // NavLink is a link on the home page.
@@ -40,7 +41,9 @@ func (s *Server) homeSections(u *auth.User) (roles []RoleWork, common []NavLink)
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	roles, common := s.homeSections(CurrentUser(r))
-	s.Render(w, r, http.StatusOK, "home", map[string]any{"Roles": roles, "Common": common})
+	u := CurrentUser(r)
+	roles, common := s.homeSections(u)
+	scope := region.Name(r.Context(), s.DB, u.Region, Lang(r)) + " (" + u.Region + ")"
+	s.Render(w, r, http.StatusOK, "home", map[string]any{"Roles": roles, "Common": common, "Scope": scope})
 	return nil
 }

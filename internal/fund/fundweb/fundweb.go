@@ -24,6 +24,7 @@ import (
 	"wiis/internal/fund/indicator"
 	"wiis/internal/fund/pooling"
 	"wiis/internal/money"
+	regiontree "wiis/internal/region"
 	"wiis/internal/store"
 	"wiis/internal/web"
 )
@@ -115,9 +116,7 @@ func region(r *http.Request, param string) (string, error) {
 type Place struct{ Code, Name string }
 
 func (h *handlers) place(ctx context.Context, code string) Place {
-	p := Place{Code: code, Name: code}
-	h.db.QueryRow(ctx, `SELECT name FROM regions WHERE code = ?`, code).Scan(&p.Name)
-	return p
+	return Place{Code: code, Name: regiontree.Name(ctx, h.db, code, "zh")}
 }
 
 // crumbs are the region's ancestors the user may see, then the region; children are the
@@ -139,19 +138,14 @@ func (h *handlers) crumbs(ctx context.Context, u *auth.User, code string) (crumb
 			crumbs = append(crumbs, h.place(ctx, c))
 		}
 	}
-	rows, err := h.db.Query(ctx, `SELECT code, name FROM regions WHERE parent = ? ORDER BY code`, code)
+	kids, err := regiontree.Children(ctx, h.db, code)
 	if err != nil {
 		return nil, nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var p Place
-		if err := rows.Scan(&p.Code, &p.Name); err != nil {
-			return nil, nil, err
-		}
-		children = append(children, p)
+	for _, k := range kids {
+		children = append(children, Place{Code: k.Code, Name: k.Name})
 	}
-	return crumbs, children, rows.Err()
+	return crumbs, children, nil
 }
 
 // Range is the dashboard's choice of region and periods.

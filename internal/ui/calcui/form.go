@@ -7,11 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"sort"
 	"strconv"
 	"strings"
 
 	"wiis/internal/benefit"
+	"wiis/internal/region"
 	"wiis/internal/store"
 	"wiis/internal/web"
 )
@@ -261,7 +261,7 @@ func regionOptions(ctx context.Context, q store.Querier, lang string) ([]regionO
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	regs, err := loadRegions(ctx, q)
+	regs, err := region.All(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -270,39 +270,7 @@ func regionOptions(ctx context.Context, q store.Querier, lang string) ([]regionO
 		if g.Level < 1 || !prov[g.Code[:2]] {
 			continue
 		}
-		out = append(out, regionOption{Code: g.Code, Label: strings.Repeat("　", g.Level-1) + g.name(lang) + " " + g.Code})
+		out = append(out, regionOption{Code: g.Code, Label: strings.Repeat("　", g.Level-1) + g.Label(lang) + " " + g.Code})
 	}
 	return out, nil
-}
-
-// region is a row of the regions table.
-type region struct {
-	Code, Name, NameEn, Parent string
-	Level                      int
-}
-
-func (g region) name(lang string) string {
-	if lang == web.LangEn && g.NameEn != "" {
-		return g.NameEn
-	}
-	return g.Name
-}
-
-// loadRegions reads the whole regions table in code order.
-func loadRegions(ctx context.Context, q store.Querier) ([]region, error) {
-	rows, err := q.Query(ctx, `SELECT code, name, name_en, COALESCE(parent, ''), level FROM regions ORDER BY code`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []region
-	for rows.Next() {
-		var g region
-		if err := rows.Scan(&g.Code, &g.Name, &g.NameEn, &g.Parent, &g.Level); err != nil {
-			return nil, err
-		}
-		out = append(out, g)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Code < out[j].Code })
-	return out, rows.Err()
 }

@@ -16,6 +16,7 @@ import (
 	"wiis/internal/audit"
 	"wiis/internal/benefit"
 	"wiis/internal/policy"
+	"wiis/internal/region"
 	"wiis/internal/store"
 	"wiis/internal/web"
 )
@@ -59,7 +60,7 @@ func (h *handlers) policyIndex(w http.ResponseWriter, r *http.Request) error {
 	ctx := r.Context()
 	lang := web.Lang(r)
 	d := policyIndexData{On: onDate(r), Grades: subsidyGrades}
-	regs, err := loadRegions(ctx, h.db)
+	regs, err := region.All(ctx, h.db)
 	if err != nil {
 		return err
 	}
@@ -68,12 +69,12 @@ func (h *handlers) policyIndex(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	for _, g := range regs {
-		d.Regions = append(d.Regions, regionRow{Code: g.Code, Name: g.name(lang), Level: g.Level,
+		d.Regions = append(d.Regions, regionRow{Code: g.Code, Name: g.Label(lang), Level: g.Level,
 			Indent: strings.Repeat("　　", g.Level), Count: counts[g.Code]})
 	}
 	names := map[string]string{}
 	for _, g := range regs {
-		names[g.Code] = g.name(lang)
+		names[g.Code] = g.Label(lang)
 	}
 	for _, p := range provinces {
 		vals, err := policy.InForce(ctx, h.db, p, d.On)
@@ -142,7 +143,7 @@ func valueCounts(ctx context.Context, q store.Querier) (map[string]int, error) {
 
 // policyRegionData is what policy_region.html receives.
 type policyRegionData struct {
-	Region   region
+	Region   region.Region
 	Name     string
 	Chain    []regionRow
 	Children []regionRow
@@ -174,11 +175,11 @@ func (h *handlers) regionData(r *http.Request) (*policyRegionData, error) {
 	ctx := r.Context()
 	lang := web.Lang(r)
 	code := r.PathValue("region")
-	regs, err := loadRegions(ctx, h.db)
+	regs, err := region.All(ctx, h.db)
 	if err != nil {
 		return nil, err
 	}
-	byCode := map[string]region{}
+	byCode := map[string]region.Region{}
 	for _, g := range regs {
 		byCode[g.Code] = g
 	}
@@ -186,15 +187,15 @@ func (h *handlers) regionData(r *http.Request) (*policyRegionData, error) {
 	if !ok {
 		return nil, apperr.NotFoundf("policy.no_region")
 	}
-	d := &policyRegionData{Region: g, Name: g.name(lang), On: onDate(r), Errors: map[string]string{}}
+	d := &policyRegionData{Region: g, Name: g.Label(lang), On: onDate(r), Errors: map[string]string{}}
 	for _, c := range policy.Chain(code) {
 		if a, ok := byCode[c]; ok && c != code {
-			d.Chain = append(d.Chain, regionRow{Code: a.Code, Name: a.name(lang), Level: a.Level})
+			d.Chain = append(d.Chain, regionRow{Code: a.Code, Name: a.Label(lang), Level: a.Level})
 		}
 	}
 	for _, c := range regs {
 		if c.Parent == code {
-			d.Children = append(d.Children, regionRow{Code: c.Code, Name: c.name(lang), Level: c.Level})
+			d.Children = append(d.Children, regionRow{Code: c.Code, Name: c.Label(lang), Level: c.Level})
 		}
 	}
 	vals, err := policy.InForce(ctx, h.db, code, d.On)
