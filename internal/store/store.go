@@ -229,3 +229,22 @@ func Placeholders(n int) string {
 }
 
 var _ = stdlib.GetDefaultDriver // the pgx driver registers itself as "pgx" on import
+
+// IDs runs a query whose single column is an integer key and returns the keys; list pages
+// use it to fetch matching ids first and then load each record through its one loader.
+func IDs(ctx context.Context, q Querier, query string, args ...any) ([]int64, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}

@@ -360,22 +360,9 @@ func grant(ctx context.Context, tx *store.Tx, p casework.Proposal, by, at string
 // ProposalQueue lists the proposals in a state (proposed: the benefits reviewer's queue) for
 // offices whose region code starts with the region's prefix ("" for all), oldest first.
 func (s *Service) ProposalQueue(ctx context.Context, region string, state casework.ProposalState) ([]casework.Proposal, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id FROM benefit_proposals WHERE state = ? AND region LIKE ? ORDER BY id`,
+	ids, err := store.IDs(ctx, s.DB, `SELECT id FROM benefit_proposals WHERE state = ? AND region LIKE ? ORDER BY id`,
 		string(state), RegionPrefix(region)+"%")
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	out := make([]casework.Proposal, 0, len(ids))

@@ -241,23 +241,10 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Stored, error) {
 	if f.To == "" {
 		f.To = "9999-12-31"
 	}
-	rows, err := q.Query(ctx, `SELECT id FROM ledger_postings WHERE unit LIKE ? AND (status = ? OR ? = '')
+	ids, err := store.IDs(ctx, q, `SELECT id FROM ledger_postings WHERE unit LIKE ? AND (status = ? OR ? = '')
 		AND posted_on >= ? AND posted_on <= ? ORDER BY posted_on DESC, id DESC LIMIT ?`,
 		f.UnitPrefix+"%", f.Status, f.Status, f.From, f.To, f.Limit)
 	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	out := make([]Stored, 0, len(ids))
