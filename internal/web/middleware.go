@@ -200,7 +200,10 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request, st *reqState) 
 		sess, err := s.Auth.Session(r.Context(), c.Value)
 		switch apperr.CodeOf(err) {
 		case "":
-			st.user, st.session = sess.User, sess
+			st.session = sess
+			if sess.Pending == "" { // a pending session (second factor to come) signs no one in
+				st.user = sess.User
+			}
 		case apperr.Unauthorized:
 			s.clearCookie(w, r, sessionCookie)
 		default:

@@ -93,7 +93,7 @@ func TestLoginShowsChineseErrorsAndLockout(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), "Wrong username or password") {
 		t.Fatalf("English: %s", rec.Body)
 	}
-	rec = anon.Do("POST", "/login", loginForm("h_auditor", webtest.Password), true, ct...)
+	rec = anon.Do("POST", "/login", loginForm("h_benefits_reviewer", webtest.Password), true, ct...)
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/" {
 		t.Fatalf("good login: %d %v", rec.Code, rec.Header())
 	}
