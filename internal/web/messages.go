@@ -122,6 +122,8 @@ var coreMessages = Messages{
 	"error.version_conflict": {"记录已被他人修改，请刷新后重试。", "Someone else changed this record; reload and try again."},
 	"error.invalid":          {"输入有误。", "Invalid input."},
 	"error.conflict":         {"与现有记录冲突。", "Conflicts with an existing record."},
+	"error.bad_text":         {"含有无效字符（须为 UTF-8 文本，不含控制字符）。", "Holds invalid characters (text must be UTF-8 without control characters)."},
+	"error.bad_form":         {"表单格式有误。", "The form is malformed."},
 	"error.bad_id":           {"编号须为数字。", "The id must be a number."},
 
 	"auth.bad_credentials":       {"用户名或密码错误", "Wrong username or password"},

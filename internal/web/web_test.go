@@ -12,6 +12,7 @@ import (
 	"strings"
 	"testing"
 
+	"wiis/internal/apperr"
 	"wiis/internal/audit"
 	"wiis/internal/auth"
 	"wiis/internal/store"
@@ -249,5 +250,38 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	body := h.As(auth.SysAdmin).Do("GET", "/metrics", nil, false).Body.String()
 	if !strings.Contains(body, `wiis_http_requests_total{code="200",method="GET",route="GET /healthz"}`) {
 		t.Fatalf("metrics: %s", body)
+	}
+}
+
+// security.md: bad input gets a clear error, never a 500, and a refused call changes nothing.
+func TestHostileInputToEveryRouteGetsA4xxAndChangesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		webtest.HostileInput(t, webtest.New(t, db))
+	})
+}
+
+func TestDecodeJSONRefusesTrailingDataBadUTF8AndControlCharacters(t *testing.T) {
+	type req struct {
+		Name string   `json:"name"`
+		Tags []string `json:"tags"`
+	}
+	for body, want := range map[string]string{
+		`{"name":"张三","tags":["a"]}`: "",
+		`{"name":"a"} {"name":"b"}`:  "body",
+		"{\"name\":\"\xff\"}":         "body",
+		`{"name":"a\u0000b"}`:        "name",
+		`{"tags":["ok","\u0007"]}`:   "tags",
+		`{"name":"line\nbreak"}`:     "",
+	} {
+		r, _ := http.NewRequest("POST", "/", strings.NewReader(body))
+		var v req
+		err := web.DecodeJSON(r, &v)
+		got := ""
+		if err != nil {
+			got = apperr.As(err).Field
+		}
+		if got != want {
+			t.Errorf("%q: error field %q (%v), want %q", body, got, err, want)
+		}
 	}
 }
