@@ -268,7 +268,7 @@ func TestDecodeJSONRefusesTrailingDataBadUTF8AndControlCharacters(t *testing.T) 
 	for body, want := range map[string]string{
 		`{"name":"张三","tags":["a"]}`: "",
 		`{"name":"a"} {"name":"b"}`:  "body",
-		"{\"name\":\"\xff\"}":         "body",
+		"{\"name\":\"\xff\"}":        "body",
 		`{"name":"a\u0000b"}`:        "name",
 		`{"tags":["ok","\u0007"]}`:   "tags",
 		`{"name":"line\nbreak"}`:     "",
