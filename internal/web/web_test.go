@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"wiis/internal/apperr"
 	"wiis/internal/audit"
@@ -284,4 +285,26 @@ func TestDecodeJSONRefusesTrailingDataBadUTF8AndControlCharacters(t *testing.T) 
 			t.Errorf("%q: error field %q (%v), want %q", body, got, err, want)
 		}
 	}
+}
+
+// FuzzDecodeJSON: any body gets either a decoded value or an invalid error, never a panic, and
+// a decoded value holds only clean text.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{`{"name":"x"}`, `{"name":"\u0000"}`, "{\"name\":\"\xff\"}", `{"name":1}`, `[]`, `{"a":1}{`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		r, _ := http.NewRequest("POST", "/", strings.NewReader(body))
+		var v web.TokenRequest
+		err := web.DecodeJSON(r, &v)
+		if err != nil {
+			if apperr.CodeOf(err) != apperr.Invalid {
+				t.Fatalf("%q: %v", body, err)
+			}
+			return
+		}
+		if !utf8.ValidString(v.Name) || strings.ContainsRune(v.Name, 0) {
+			t.Fatalf("%q decoded to bad text %q", body, v.Name)
+		}
+	})
 }
