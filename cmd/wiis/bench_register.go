@@ -4,13 +4,18 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"strings"
+	"time"
 
 	"wiis/internal/bench"
 	"wiis/internal/benefit"
 	"wiis/internal/interchange"
 	"wiis/internal/payrollsvc"
 	"wiis/internal/store"
+	"wiis/internal/web/webload"
 )
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
 
 // The measurements of `wiis bench`, each from the module that owns the work.
 func init() {
@@ -38,6 +43,19 @@ func init() {
 		}
 		return bench.Result{Name: "import", Size: n, Unit: "rows/s", Value: r.ImportRate(), Baseline: r.RawRate(), Goal: "≥ 0.5",
 			Base: raw, Note: fmt.Sprintf("enrollment_events.csv with full validation; peak heap %.0f MB", r.PeakHeapMB)}, nil
+	}})
+	bench.Register(bench.Bench{Name: "load", NeedsDB: true, DefaultSize: 20000, Run: func(ctx context.Context, db *store.DB, n int) (bench.Result, error) {
+		r, err := webload.Run(ctx, db, n, 64, time.Minute)
+		if err != nil {
+			return bench.Result{}, err
+		}
+		if r.Errors > 0 {
+			return bench.Result{}, fmt.Errorf("load: %d of %d requests failed", r.Errors, r.Requests)
+		}
+		return bench.Result{Name: "load", Size: n, Unit: "req/s", Value: r.Rate, Baseline: r.BareRate, Goal: "p99 < 100 ms",
+			Base: "a bare net/http handler under the same load",
+			Note: fmt.Sprintf("64 connections on loopback, demo city, one teller login per connection; p50 %.1f ms, p99 %.1f ms; mix %s",
+				ms(r.P50), ms(r.P99), strings.Join(r.Paths, " "))}, nil
 	}})
 }
 

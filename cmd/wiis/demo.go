@@ -52,5 +52,6 @@ func seedDemo(ctx context.Context, db *store.DB, env *cli.Env) error {
 	for _, l := range logins {
 		fmt.Fprintf(env.Stdout, "  %-24s %-16s %s\n", l.Username, l.Password, l.Role.Info().Zh)
 	}
+	fmt.Fprintln(env.Stdout, "特权角色（见 --totp-roles）首次登录时设置动态验证码 / privileged roles (see --totp-roles) set up TOTP at their first sign-in")
 	return nil
 }

@@ -7,8 +7,10 @@ import (
 	"os"
 	"path/filepath"
 
+	"wiis/internal/audit"
 	"wiis/internal/cli"
 	"wiis/internal/interchange"
+	"wiis/internal/privacy"
 	"wiis/internal/store"
 )
 
@@ -42,7 +44,11 @@ ordered by natural key; the files re-import unchanged.`,
 			defer db.Close()
 			for _, l := range interchange.Layouts {
 				path := filepath.Join(dir, l.Name+"."+*format)
-				if err := exportFile(ctx, db, l, path, *format); err != nil {
+				// Exports carry personal data: each file is audited with its row count.
+				_, err := privacy.Audited(ctx, db, audit.Actor{Username: "cli:export"},
+					privacy.Export{What: l.Name, Format: *format, Params: map[string]any{"path": path}},
+					func() (int64, error) { return exportFile(ctx, db, l, path, *format) })
+				if err != nil {
 					fmt.Fprintln(env.Stderr, "wiis export:", err)
 					return cli.ExitFailure
 				}
@@ -53,10 +59,10 @@ ordered by natural key; the files re-import unchanged.`,
 	})
 }
 
-func exportFile(ctx context.Context, db store.Querier, l *interchange.Layout, path, format string) error {
+func exportFile(ctx context.Context, db store.Querier, l *interchange.Layout, path, format string) (int64, error) {
 	f, err := os.Create(path)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer f.Close()
 	var w interchange.Writer
@@ -66,13 +72,28 @@ func exportFile(ctx context.Context, db store.Querier, l *interchange.Layout, pa
 		w, err = interchange.NewCSVWriter(f, l)
 	}
 	if err != nil {
-		return err
+		return 0, err
 	}
-	if err := interchange.Export(ctx, db, l, w); err != nil {
-		return err
+	cw := &countingWriter{Writer: w}
+	if err := interchange.Export(ctx, db, l, cw); err != nil {
+		return cw.n, err
 	}
 	if err := w.Close(); err != nil {
+		return cw.n, err
+	}
+	return cw.n, f.Close()
+}
+
+// countingWriter counts the rows an export writes, for its audit record.
+type countingWriter struct {
+	interchange.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(r interchange.Row) error {
+	if err := c.Writer.Write(r); err != nil {
 		return err
 	}
-	return f.Close()
+	c.n++
+	return nil
 }

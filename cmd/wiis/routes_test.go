@@ -15,3 +15,12 @@ func TestEveryRouteOfTheBinaryAnswersAsItsPermissionSays(t *testing.T) {
 		webtest.WalkRoutes(t, webtest.New(t, db))
 	})
 }
+
+// TestHostileInputToEveryRouteOfTheBinary sends malformed and hostile input to the routes of
+// every linked module (security.md: "a test posts malformed and hostile input ... to every API
+// route and checks each gets a clear 4xx error and changes nothing").
+func TestHostileInputToEveryRouteOfTheBinary(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		webtest.HostileInput(t, webtest.New(t, db))
+	})
+}

@@ -7,7 +7,9 @@ import (
 	"log/slog"
 	"net"
 	"os"
+	"strings"
 
+	"wiis/internal/auth"
 	"wiis/internal/cli"
 	"wiis/internal/web"
 )
@@ -22,11 +24,15 @@ func init() {
 		Usage:   "wiis serve [--addr 127.0.0.1:8080] [--demo] [--secure-cookies]",
 		Help: `启动服务并打印访问地址；Ctrl-C 或 SIGTERM 时等待进行中的请求结束后退出。
 --demo 先填入演示数据（可重复执行），并打印每个角色的演示账户与密码。
+--totp-roles 所列角色（默认系统管理员、安全管理员、审计管理员、基金财务员、基金支付员）登录时须输入
+动态验证码；首次登录时设置。
 环境变量 WIIS_ADDR 可代替 --addr；日志为 JSON 格式（log/slog），写到标准错误。
 
 Starts the server and prints the address to open; on Ctrl-C or SIGTERM it lets requests in
 flight finish, then exits. --demo first fills in the demo data (idempotent) and prints one
-login per role. WIIS_ADDR may replace --addr; logs are JSON (log/slog) on standard error.`,
+login per role. Users of the --totp-roles roles (default sysadmin, secadmin, auditor,
+fund_officer, payment_officer) pass a TOTP code after the password and set it up at their first
+sign-in. WIIS_ADDR may replace --addr; logs are JSON (log/slog) on standard error.`,
 		Run: runServe,
 	})
 }
@@ -38,6 +44,8 @@ func runServe(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
 	}
 	addr := fs.String("addr", def, "监听地址 / listen address (env WIIS_ADDR)")
 	withDemo := fs.Bool("demo", false, "填入演示数据并打印演示账户 / seed demo data and print demo logins")
+	totpRoles := fs.String("totp-roles", joinRoles(auth.DefaultTOTPRoles),
+		"须动态验证码的角色（逗号分隔） / roles that must pass a TOTP second factor (comma-separated)")
 	secure := fs.Bool("secure-cookies", false, "Cookie 仅经 HTTPS 发送（部署在 TLS 之后时） / mark cookies Secure (behind TLS)")
 	if code, ok := cli.Parse(fs, env); !ok {
 		return code
@@ -48,6 +56,11 @@ func runServe(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
 		return cli.ExitFailure
 	}
 	defer db.Close()
+	authSvc := auth.New(db)
+	if authSvc.TOTPRoles, err = auth.ParseRoles(*totpRoles); err != nil {
+		fmt.Fprintln(env.Stderr, "wiis serve: --totp-roles:", err)
+		return cli.ExitInvalid
+	}
 	if *withDemo {
 		if err := seedDemo(ctx, db, env); err != nil {
 			fmt.Fprintln(env.Stderr, "wiis serve: demo:", err)
@@ -55,7 +68,7 @@ func runServe(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
 		}
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	srv, err := web.New(web.Config{DB: db, Log: log, SecureCookies: *secure, Version: version})
+	srv, err := web.New(web.Config{DB: db, Auth: authSvc, Log: log, SecureCookies: *secure, Version: version})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "wiis serve:", err)
 		return cli.ExitFailure
@@ -71,4 +84,12 @@ func runServe(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
 		return cli.ExitFailure
 	}
 	return cli.ExitOK
+}
+
+func joinRoles(rs []auth.Role) string {
+	s := make([]string, len(rs))
+	for i, r := range rs {
+		s[i] = string(r)
+	}
+	return strings.Join(s, ",")
 }

@@ -39,22 +39,46 @@ type Session struct {
 	CreatedAt time.Time
 	LastSeen  time.Time
 	Lang      string
+	// Pending is PendingTOTP or PendingEnrol while the user has passed the password but not the
+	// second factor; such a session signs no one in (the web layer treats it as anonymous
+	// except on the second-step pages). "" for a full session.
+	Pending string
 }
+
+// pendingLifetime bounds the time between the password and the second factor.
+const pendingLifetime = 10 * time.Minute
 
 // touchEvery limits last_seen writes to one a minute per session.
 const touchEvery = time.Minute
 
-// CreateSession starts a session for u and returns the secret token for the cookie.
+// CreateSession starts a full session for u and returns the secret token for the cookie.
 func (s *Service) CreateSession(ctx context.Context, u *User, remote, lang string) (string, *Session, error) {
+	return s.CreatePendingSession(ctx, u, remote, lang, "")
+}
+
+// CreatePendingSession starts a session that still waits for the second step pending
+// (PendingTOTP, PendingEnrol, or "" for a full session).
+func (s *Service) CreatePendingSession(ctx context.Context, u *User, remote, lang, pending string) (string, *Session, error) {
 	tok := newToken("s_")
 	now := s.now()
-	sess := &Session{TokenHash: hashToken(tok), User: u, CSRF: newToken(""), CreatedAt: now, LastSeen: now, Lang: lang}
-	_, err := s.DB.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, remote_addr, lang)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, sess.TokenHash, u.ID, sess.CSRF, audit.FormatTime(now), audit.FormatTime(now), remote, lang)
+	sess := &Session{TokenHash: hashToken(tok), User: u, CSRF: newToken(""), CreatedAt: now, LastSeen: now,
+		Lang: lang, Pending: pending}
+	_, err := s.DB.Exec(ctx, `INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen, remote_addr, lang, pending)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, sess.TokenHash, u.ID, sess.CSRF, audit.FormatTime(now), audit.FormatTime(now),
+		remote, lang, pending)
 	if err != nil {
 		return "", nil, fmt.Errorf("auth: create session: %w", err)
 	}
 	return tok, sess, nil
+}
+
+// PromoteSession ends a pending session whose second step has passed and starts a full one
+// under a new token, so a token seen before the second factor never becomes a full session.
+func (s *Service) PromoteSession(ctx context.Context, sess *Session, remote string) (string, *Session, error) {
+	if _, err := s.DB.Exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, sess.TokenHash); err != nil {
+		return "", nil, fmt.Errorf("auth: promote session: %w", err)
+	}
+	return s.CreateSession(ctx, sess.User, remote, sess.Lang)
 }
 
 // Session returns the live session for tok, ending it if it has been idle longer than
@@ -68,8 +92,8 @@ func (s *Service) Session(ctx context.Context, tok string) (*Session, error) {
 	var userID int64
 	var created, seen string
 	sess := &Session{TokenHash: h}
-	err := s.DB.QueryRow(ctx, `SELECT user_id, csrf_token, created_at, last_seen, lang FROM sessions WHERE token_hash = ?`, h).
-		Scan(&userID, &sess.CSRF, &created, &seen, &sess.Lang)
+	err := s.DB.QueryRow(ctx, `SELECT user_id, csrf_token, created_at, last_seen, lang, pending FROM sessions WHERE token_hash = ?`, h).
+		Scan(&userID, &sess.CSRF, &created, &seen, &sess.Lang, &sess.Pending)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, apperr.Unauthorizedf("auth.session_expired")
 	}
@@ -79,7 +103,8 @@ func (s *Service) Session(ctx context.Context, tok string) (*Session, error) {
 	sess.CreatedAt, _ = audit.ParseTime(created)
 	sess.LastSeen, _ = audit.ParseTime(seen)
 	now := s.now()
-	if now.Sub(sess.LastSeen) > s.IdleTimeout || now.Sub(sess.CreatedAt) > s.MaxLifetime {
+	if now.Sub(sess.LastSeen) > s.IdleTimeout || now.Sub(sess.CreatedAt) > s.MaxLifetime ||
+		sess.Pending != "" && now.Sub(sess.CreatedAt) > pendingLifetime {
 		s.DB.Exec(ctx, `DELETE FROM sessions WHERE token_hash = ?`, h)
 		return nil, apperr.Unauthorizedf("auth.session_expired")
 	}

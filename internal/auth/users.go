@@ -28,11 +28,13 @@ type Service struct {
 	Now         func() time.Time
 	IdleTimeout time.Duration // sessions end after this long without a request (30 min)
 	MaxLifetime time.Duration // and in any case after this long (12 h)
+	TOTPRoles   []Role        // roles that must pass a TOTP second factor (DefaultTOTPRoles)
 }
 
 // New returns a Service with the default clock and session limits.
 func New(db *store.DB) *Service {
-	return &Service{DB: db, Now: time.Now, IdleTimeout: 30 * time.Minute, MaxLifetime: 12 * time.Hour}
+	return &Service{DB: db, Now: time.Now, IdleTimeout: 30 * time.Minute, MaxLifetime: 12 * time.Hour,
+		TOTPRoles: DefaultTOTPRoles}
 }
 
 func (s *Service) now() time.Time { return s.Now().UTC().Truncate(time.Second) }
@@ -379,34 +381,20 @@ func (s *Service) Login(ctx context.Context, username, pw, remote string) (*User
 		return nil, apperr.Unauthorizedf("auth.locked", int(LockoutDuration/time.Minute))
 	}
 	if !CheckPassword(hash, pw) || u.Disabled {
-		locked := false
-		err := s.DB.InTx(ctx, func(tx *store.Tx) error {
-			var n int
-			if err := tx.QueryRow(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?
-				RETURNING failed_logins`, u.ID).Scan(&n); err != nil {
-				return fmt.Errorf("auth: count failure: %w", err)
-			}
-			action := "login.failed"
-			if n >= MaxFailedLogins {
-				locked = true
-				action = "login.locked"
-				if _, err := tx.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?`,
-					audit.FormatTime(now.Add(LockoutDuration)), u.ID); err != nil {
-					return fmt.Errorf("auth: lock: %w", err)
-				}
-			}
-			return auditUser(ctx, tx, by, action, u, nil, map[string]int{"failed_logins": n})
-		})
-		if err != nil {
-			return nil, err
-		}
-		if locked {
-			return nil, apperr.Unauthorizedf("auth.locked", int(LockoutDuration/time.Minute))
-		}
-		return nil, apperr.Unauthorizedf("auth.bad_credentials")
+		return nil, s.countFailure(ctx, by, u, "auth.bad_credentials")
+	}
+	// The failure count stays while a TOTP code is still to come, so that signing in again with
+	// the password does not reset the count of wrong codes; VerifyTOTP clears it.
+	pending, err := s.LoginPending(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	reset := `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`
+	if pending == PendingTOTP {
+		reset = `UPDATE users SET locked_until = NULL WHERE id = ?`
 	}
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
-		if _, err := tx.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?`, u.ID); err != nil {
+		if _, err := tx.Exec(ctx, reset, u.ID); err != nil {
 			return fmt.Errorf("auth: login: %w", err)
 		}
 		return auditUser(ctx, tx, by, "login", u, nil, nil)
@@ -414,6 +402,41 @@ func (s *Service) Login(ctx context.Context, username, pw, remote string) (*User
 	if err != nil {
 		return nil, err
 	}
-	u.FailedLogins, u.LockedUntil = 0, time.Time{}
+	u.LockedUntil = time.Time{}
+	if pending != PendingTOTP {
+		u.FailedLogins = 0
+	}
 	return u, nil
+}
+
+// countFailure records a failed sign-in step of u (a wrong password or TOTP code) towards the
+// lockout, audits it, and returns the unauthorized error to answer: msg, or auth.locked when
+// this failure locked the account.
+func (s *Service) countFailure(ctx context.Context, by audit.Actor, u *User, msg string) error {
+	locked := false
+	now := s.now()
+	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
+		var n int
+		if err := tx.QueryRow(ctx, `UPDATE users SET failed_logins = failed_logins + 1 WHERE id = ?
+			RETURNING failed_logins`, u.ID).Scan(&n); err != nil {
+			return fmt.Errorf("auth: count failure: %w", err)
+		}
+		action := "login.failed"
+		if n >= MaxFailedLogins {
+			locked = true
+			action = "login.locked"
+			if _, err := tx.Exec(ctx, `UPDATE users SET failed_logins = 0, locked_until = ? WHERE id = ?`,
+				audit.FormatTime(now.Add(LockoutDuration)), u.ID); err != nil {
+				return fmt.Errorf("auth: lock: %w", err)
+			}
+		}
+		return auditUser(ctx, tx, by, action, u, nil, map[string]any{"failed_logins": n, "reason": msg})
+	})
+	if err != nil {
+		return err
+	}
+	if locked {
+		return apperr.Unauthorizedf("auth.locked", int(LockoutDuration/time.Minute))
+	}
+	return apperr.Unauthorizedf(msg)
 }

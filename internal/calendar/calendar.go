@@ -6,6 +6,7 @@ package calendar
 
 import (
 	"encoding/json"
+	"errors"
 	"time"
 )
 
@@ -27,6 +28,11 @@ func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(DateLayout, s)
 	if err != nil {
 		return Date{}, err
+	}
+	if t.IsZero() {
+		// 0001-01-01 is the zero Date, which means "no date": refuse it rather than turn a
+		// typed date silently into none (found by FuzzParseDate).
+		return Date{}, errors.New("0001-01-01 is not a date wiis stores")
 	}
 	return Date{t}, nil
 }

@@ -3,6 +3,7 @@ package money
 import (
 	"encoding/json"
 	"math/big"
+	"strings"
 	"testing"
 )
 
@@ -80,6 +81,24 @@ func FuzzParse(f *testing.F) {
 		b, err := Parse(a.String())
 		if err != nil || a != b {
 			t.Fatalf("round trip of %q: %v -> %q -> %v, %v", s, a, a.String(), b, err)
+		}
+	})
+}
+
+// FuzzParseRate: rate fields of web forms and interchange files never panic or hang, and a
+// rate that parses is the same number written as a percentage.
+func FuzzParseRate(f *testing.F) {
+	for _, s := range []string{"0.0015", "0.15%", "1", "", "abc", "1/3", "0x10", "1p3", "-0.5%"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		r, err := ParseRate(s)
+		if err != nil || strings.HasSuffix(strings.TrimSpace(s), "%") || len(s) > 40 {
+			return
+		}
+		p, err := ParseRate(strings.TrimSpace(s) + "%")
+		if err != nil || new(big.Rat).Mul(p, big.NewRat(100, 1)).Cmp(r) != 0 {
+			t.Fatalf("%q: %v, as a percentage %v (%v)", s, r, p, err)
 		}
 	})
 }

@@ -1,11 +1,15 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"log/slog"
 	"net/http"
+	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"wiis/internal/apperr"
 )
@@ -80,17 +84,28 @@ func WriteJSON(w http.ResponseWriter, status int, v any) error {
 	return enc.Encode(v)
 }
 
-// DecodeJSON reads the request body into v strictly (unknown fields refused). Codes: invalid
-// (field "body").
+// DecodeJSON reads the request body into v strictly: unknown fields, trailing data after the
+// value, invalid UTF-8 and control characters in strings are refused rather than dropped or
+// replaced. Codes: invalid (field "body", or the JSON field holding bad text).
 func DecodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(r.Body)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
+	b, err := io.ReadAll(r.Body)
+	if err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return apperr.Invalidf("body", "error.body_too_large")
 		}
 		return apperr.Invalidf("body", "error.bad_json")
 	}
-	return nil
+	if !utf8.Valid(b) {
+		return apperr.Invalidf("body", "error.bad_text")
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return apperr.Invalidf("body", "error.bad_json")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return apperr.Invalidf("body", "error.bad_json")
+	}
+	return checkDecoded(reflect.ValueOf(v), "body")
 }

@@ -157,8 +157,9 @@ func (s *Server) outer(next http.Handler) http.Handler {
 	})
 }
 
-// wrap is the per-route chain: identify the caller, check the route's permission, check the
-// CSRF token of state-changing browser requests, cap the body, run the handler.
+// wrap is the per-route chain: identify the caller, check the route's permission, cap the
+// body, refuse bad text (input.go), check the CSRF token of state-changing browser requests,
+// run the handler.
 func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := state(r)
@@ -171,6 +172,10 @@ func (s *Server) wrap(rt Route) http.Handler {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, rt.MaxBody)
+		if err := checkInput(r); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
 		if unsafe(r.Method) && !st.bearer && !anonymousAPI(r, st) && !s.csrfOK(r, st) {
 			s.Fail(w, r, apperr.Forbiddenf("error.csrf"))
 			return
@@ -207,7 +212,10 @@ func (s *Server) identify(w http.ResponseWriter, r *http.Request, st *reqState) 
 		sess, err := s.Auth.Session(r.Context(), c.Value)
 		switch apperr.CodeOf(err) {
 		case "":
-			st.user, st.session = sess.User, sess
+			st.session = sess
+			if sess.Pending == "" { // a pending session (second factor to come) signs no one in
+				st.user = sess.User
+			}
 		case apperr.Unauthorized:
 			s.clearCookie(w, r, sessionCookie)
 		default:

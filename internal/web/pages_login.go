@@ -2,8 +2,10 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 
 	"wiis/internal/apperr"
+	"wiis/internal/auth"
 )
 
 type loginData struct {
@@ -23,7 +25,9 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 }
 
 // loginSubmit signs in: a wrong password or a locked account shows the login form again with
-// the reason; success starts a server-side session and drops the pre-session CSRF cookie.
+// the reason; success starts a server-side session and drops the pre-session CSRF cookie. A
+// user with TOTP, or whose role requires it, gets a pending session and goes on to the second
+// step (pages_totp.go).
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	d := loginData{Username: r.PostFormValue("username"), Next: safeNext(r.PostFormValue("next"))}
 	u, err := s.Auth.Login(r.Context(), d.Username, r.PostFormValue("password"), remoteAddr(r))
@@ -36,15 +40,27 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		s.Render(w, r, http.StatusUnauthorized, "login", d)
 		return nil
 	}
-	tok, sess, err := s.Auth.CreateSession(r.Context(), u, remoteAddr(r), Lang(r))
+	pending, err := s.Auth.LoginPending(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	tok, sess, err := s.Auth.CreatePendingSession(r.Context(), u, remoteAddr(r), Lang(r), pending)
 	if err != nil {
 		return err
 	}
 	s.setCookie(w, r, sessionCookie, tok, 0)
 	s.clearCookie(w, r, preCookie)
 	st := state(r)
-	st.user, st.session = u, sess
-	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+	st.session = sess
+	switch pending {
+	case auth.PendingTOTP:
+		http.Redirect(w, r, "/login/totp?next="+url.QueryEscape(d.Next), http.StatusSeeOther)
+	case auth.PendingEnrol:
+		http.Redirect(w, r, "/login/totp/enrol?next="+url.QueryEscape(d.Next), http.StatusSeeOther)
+	default:
+		st.user = u
+		http.Redirect(w, r, d.Next, http.StatusSeeOther)
+	}
 	return nil
 }
 

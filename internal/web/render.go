@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"wiis/internal/auth"
+	"wiis/internal/privacy"
 )
 
 //go:embed templates/*.html
@@ -66,6 +67,10 @@ func funcs(lang string) template.FuncMap {
 			}
 			return "", fmt.Errorf("web: no asset %q", name)
 		},
+		// Lists show personal numbers masked (security.md); the full value goes through Reveal.
+		"maskID":    privacy.MaskID,
+		"maskBank":  privacy.MaskBank,
+		"maskPhone": privacy.MaskPhone,
 		"when": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"

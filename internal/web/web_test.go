@@ -11,7 +11,9 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
+	"wiis/internal/apperr"
 	"wiis/internal/audit"
 	"wiis/internal/auth"
 	"wiis/internal/store"
@@ -93,7 +95,7 @@ func TestLoginShowsChineseErrorsAndLockout(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), "Wrong username or password") {
 		t.Fatalf("English: %s", rec.Body)
 	}
-	rec = anon.Do("POST", "/login", loginForm("h_auditor", webtest.Password), true, ct...)
+	rec = anon.Do("POST", "/login", loginForm("h_benefits_reviewer", webtest.Password), true, ct...)
 	if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/" {
 		t.Fatalf("good login: %d %v", rec.Code, rec.Header())
 	}
@@ -250,4 +252,59 @@ func TestMetricsCountRequestsByRoute(t *testing.T) {
 	if !strings.Contains(body, `wiis_http_requests_total{code="200",method="GET",route="GET /healthz"}`) {
 		t.Fatalf("metrics: %s", body)
 	}
+}
+
+// security.md: bad input gets a clear error, never a 500, and a refused call changes nothing.
+func TestHostileInputToEveryRouteGetsA4xxAndChangesNothing(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		webtest.HostileInput(t, webtest.New(t, db))
+	})
+}
+
+func TestDecodeJSONRefusesTrailingDataBadUTF8AndControlCharacters(t *testing.T) {
+	type req struct {
+		Name string   `json:"name"`
+		Tags []string `json:"tags"`
+	}
+	for body, want := range map[string]string{
+		`{"name":"张三","tags":["a"]}`: "",
+		`{"name":"a"} {"name":"b"}`:  "body",
+		"{\"name\":\"\xff\"}":        "body",
+		`{"name":"a\u0000b"}`:        "name",
+		`{"tags":["ok","\u0007"]}`:   "tags",
+		`{"name":"line\nbreak"}`:     "",
+	} {
+		r, _ := http.NewRequest("POST", "/", strings.NewReader(body))
+		var v req
+		err := web.DecodeJSON(r, &v)
+		got := ""
+		if err != nil {
+			got = apperr.As(err).Field
+		}
+		if got != want {
+			t.Errorf("%q: error field %q (%v), want %q", body, got, err, want)
+		}
+	}
+}
+
+// FuzzDecodeJSON: any body gets either a decoded value or an invalid error, never a panic, and
+// a decoded value holds only clean text.
+func FuzzDecodeJSON(f *testing.F) {
+	for _, s := range []string{`{"name":"x"}`, `{"name":"\u0000"}`, "{\"name\":\"\xff\"}", `{"name":1}`, `[]`, `{"a":1}{`} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, body string) {
+		r, _ := http.NewRequest("POST", "/", strings.NewReader(body))
+		var v web.TokenRequest
+		err := web.DecodeJSON(r, &v)
+		if err != nil {
+			if apperr.CodeOf(err) != apperr.Invalid {
+				t.Fatalf("%q: %v", body, err)
+			}
+			return
+		}
+		if !utf8.ValidString(v.Name) || strings.ContainsRune(v.Name, 0) {
+			t.Fatalf("%q decoded to bad text %q", body, v.Name)
+		}
+	})
 }
