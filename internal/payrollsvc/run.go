@@ -150,8 +150,12 @@ func (s *Service) Run(ctx context.Context, month payroll.Month, preparedBy strin
 	if err != nil {
 		return nil, fmt.Errorf("payroll run %s: %w", month, err)
 	}
+	held, err := s.holds(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("payroll run %s: %w", month, err)
+	}
 	for batch := 1; ; batch++ {
-		done, err := s.runBatch(ctx, month, later, backPaid)
+		done, err := s.runBatch(ctx, month, later, backPaid, held)
 		if err != nil {
 			return nil, fmt.Errorf("payroll run %s: %w", month, err)
 		}
@@ -210,7 +214,8 @@ func (s *Service) runContext(ctx context.Context, month payroll.Month) (bool, ma
 }
 
 // runBatch commits one batch; it reports done when no entitlement is left.
-func (s *Service) runBatch(ctx context.Context, month payroll.Month, later bool, backPaid map[payeeItem]money.Amount) (done bool, err error) {
+// Payees in held get no lines: their lines are recorded as held (hold.go).
+func (s *Service) runBatch(ctx context.Context, month payroll.Month, later bool, backPaid map[payeeItem]money.Amount, held map[string]string) (done bool, err error) {
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		run, err := getRun(ctx, tx, month)
 		if err != nil {
@@ -239,6 +244,13 @@ func (s *Service) runBatch(ctx context.Context, month payroll.Month, later bool,
 			g, err := s.payGroup(ctx, tx, month, page[i:j], backPaid)
 			if err != nil {
 				return err
+			}
+			if reason, ok := held[page[i].e.IDNumber]; ok {
+				if err := hold(ctx, tx, month, page[i:j], g, reason, s.now()); err != nil {
+					return err
+				}
+				i = j
+				continue
 			}
 			lines = append(lines, g.lines...)
 			attrib = append(attrib, g.attrib...)
