@@ -217,3 +217,16 @@ func FuzzUSCC(f *testing.F) {
 		Division(s)
 	})
 }
+
+func TestMaskKeepsFirstAndLastFourOfAnIDNumber(t *testing.T) {
+	for in, want := range map[string]string{
+		"34150219800101123X": "3415**********123X",
+		"6222021234":         "6222**1234",
+		"12345":              "***45",
+		"":                   "",
+	} {
+		if got := Mask(in); got != want {
+			t.Errorf("Mask(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
