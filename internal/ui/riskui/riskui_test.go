@@ -7,7 +7,6 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -69,7 +68,6 @@ func alertID(t *testing.T, db *store.DB, rule string) (int64, int64) {
 	return id, v
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // TestInvestigatorWorksAnAlertToItsCloseAndEveryStepIsAudited is the workflow end to end in
 // handler tests: list, alert page with evidence, assign, investigate, note, attach, close
