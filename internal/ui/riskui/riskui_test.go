@@ -68,7 +68,6 @@ func alertID(t *testing.T, db *store.DB, rule string) (int64, int64) {
 	return id, v
 }
 
-
 // TestInvestigatorWorksAnAlertToItsCloseAndEveryStepIsAudited is the workflow end to end in
 // handler tests: list, alert page with evidence, assign, investigate, note, attach, close
 // as a false alarm; a stale version is a conflict; other roles are refused.
