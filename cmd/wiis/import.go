@@ -30,7 +30,10 @@ stdout and in a report file (--report; by default a new file in the temporary fo
 path is printed on stderr: the input folder is often a shared or read-only transfer folder, and
 the import must not add files to it). Idempotent by natural key: importing again changes nothing; a row whose values
 changed counts as updated. Exit 0 all imported, 1 some rows rejected, 2 folder or header
-unusable (nothing imported), 3 database failure. A progress bar shows when on a terminal.`,
+unusable (nothing imported), 3 database failure. A progress bar shows when on a terminal.
+After the import the risk rules scan everything stored as of the current month and store new
+alerts for the investigators (spec/risk-rules.md); its summary goes to stderr, and a failed
+scan is reported without changing the exit code.`,
 		Run: runImport,
 	})
 }
@@ -84,6 +87,7 @@ func runImport(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
 		}
 		return cli.ExitFailure
 	}
+	scanAfterImport(ctx, db, env)
 	return rep.ExitCode()
 }
 

@@ -13,6 +13,7 @@ import (
 	"wiis/internal/cli"
 	"wiis/internal/payroll"
 	"wiis/internal/payrollsvc"
+	"wiis/internal/risk/riskstore"
 )
 
 const payrollHelp = `子命令 / subcommands:
@@ -128,7 +129,9 @@ func openService(ctx context.Context, fs *flag.FlagSet, env *cli.Env) (*payrolls
 		fmt.Fprintln(env.Stderr, "wiis payroll:", err)
 		return nil, nil, false
 	}
-	return payrollsvc.New(db), func() { db.Close() }, true
+	svc := payrollsvc.New(db)
+	svc.Hold = riskstore.PayrollHolds // an open R03 alert holds the person's payments
+	return svc, func() { db.Close() }, true
 }
 
 // writeFile writes a file through a temporary file renamed into place, so a crash never

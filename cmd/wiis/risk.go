@@ -9,10 +9,12 @@ import (
 	"strings"
 	"time"
 
+	"wiis/internal/audit"
 	"wiis/internal/cli"
 	"wiis/internal/coverage"
 	"wiis/internal/risk"
 	"wiis/internal/risk/riskstore"
+	"wiis/internal/store"
 )
 
 func init() {
@@ -180,3 +182,20 @@ func riskList(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
 	fmt.Fprintf(env.Stdout, "共 %d 条\n", len(list))
 	return cli.ExitOK
 }
+
+// scanAfterImport runs the risk scan as of the current month once an import has stored its
+// rows (issue 7: "the scan also runs in the background after an import"), storing new alerts
+// for the investigators as the "system" user. The command line waits for it (a goroutine would
+// die with the process); a failure is reported and does not change the import's exit code.
+func scanAfterImport(ctx context.Context, db *store.DB, env *cli.Env) {
+	now := time.Now()
+	alerts, sum, err := riskstore.ScanAndStore(ctx, db, riskstore.CurrentMonth(now), audit.Actor{Username: "system"}, now)
+	if err != nil {
+		fmt.Fprintln(env.Stderr, "wiis import: 风险扫描失败 / risk scan failed:", err)
+		return
+	}
+	fmt.Fprintf(env.Stderr, "风险扫描 / risk scan: %d 条触发，新存 %d / %d alerts fire, %d new\n", len(alerts), sum.New, len(alerts), sum.New)
+}
+
+// riskScanInterval is how often `wiis serve` scans in the background: daily.
+const riskScanInterval = 24 * time.Hour

@@ -11,6 +11,7 @@ import (
 
 	"wiis/internal/auth"
 	"wiis/internal/cli"
+	"wiis/internal/risk/riskstore"
 	"wiis/internal/web"
 )
 
@@ -32,7 +33,9 @@ Starts the server and prints the address to open; on Ctrl-C or SIGTERM it lets r
 flight finish, then exits. --demo first fills in the demo data (idempotent) and prints one
 login per role. Users of the --totp-roles roles (default sysadmin, secadmin, auditor,
 fund_officer, payment_officer) pass a TOTP code after the password and set it up at their first
-sign-in. WIIS_ADDR may replace --addr; logs are JSON (log/slog) on standard error.`,
+sign-in. WIIS_ADDR may replace --addr; logs are JSON (log/slog) on standard error.
+While it runs, the risk rules scan everything stored once a day (as of the current month) and
+store new alerts; the scan stops with the server.`,
 		Run: runServe,
 	})
 }
@@ -79,6 +82,15 @@ func runServe(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
 		return cli.ExitInvalid
 	}
 	fmt.Fprintf(env.Stdout, "wiis 已启动 / listening: http://%s/  (数据库 / database: %s)\n", ln.Addr(), db.Engine)
+	// The scheduled risk scan (issue 7): a goroutine with a daily ticker, stopped and waited
+	// for on shutdown so it never outlives the database handle.
+	sctx, stopScan := context.WithCancel(ctx)
+	scanDone := make(chan struct{})
+	go func() {
+		defer close(scanDone)
+		riskstore.Scheduled(sctx, db, riskScanInterval, log)
+	}()
+	defer func() { stopScan(); <-scanDone }()
 	if err := srv.Run(ctx, ln); err != nil {
 		fmt.Fprintln(env.Stderr, "wiis serve:", err)
 		return cli.ExitFailure

@@ -187,6 +187,9 @@ func (s *Service) Run(ctx context.Context, month payroll.Month, preparedBy strin
 	if err != nil {
 		return nil, fmt.Errorf("payroll run %s: %w", month, err)
 	}
+	if rc.held, err = s.holds(ctx); err != nil {
+		return nil, fmt.Errorf("payroll run %s: %w", month, err)
+	}
 	for batch := 1; ; batch++ {
 		done, err := s.runBatch(ctx, month, rc)
 		if err != nil {
@@ -229,6 +232,7 @@ type runCtx struct {
 	later    bool
 	backPaid map[payeeItem]money.Amount
 	recv     map[string]*money.Amount
+	held     map[string]string // id_number → reason (Service.Hold)
 }
 
 func (s *Service) runContext(ctx context.Context, month payroll.Month) (*runCtx, error) {
@@ -274,6 +278,7 @@ func (s *Service) runContext(ctx context.Context, month payroll.Month) (*runCtx,
 }
 
 // runBatch commits one batch; it reports done when no entitlement is left.
+// Payees in rc.held get no lines: their lines are recorded as held (hold.go).
 func (s *Service) runBatch(ctx context.Context, month payroll.Month, rc *runCtx) (done bool, err error) {
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		run, err := getRun(ctx, tx, month)
@@ -303,6 +308,13 @@ func (s *Service) runBatch(ctx context.Context, month payroll.Month, rc *runCtx)
 			g, err := s.payGroup(ctx, tx, month, page[i:j], rc.backPaid)
 			if err != nil {
 				return err
+			}
+			if reason, ok := rc.held[page[i].e.IDNumber]; ok {
+				if err := hold(ctx, tx, month, page[i:j], g, reason, s.now()); err != nil {
+					return err
+				}
+				i = j
+				continue
 			}
 			lines = append(lines, g.lines...)
 			attrib = append(attrib, g.attrib...)

@@ -48,6 +48,9 @@ type Service struct {
 	// Audit, when set, is called in every transaction that changes a run, an entitlement or
 	// applies an adjustment.
 	Audit AuditFunc
+	// Hold, when set, names the payees whose lines a run holds back instead of paying, with
+	// the reason shown on the run (HoldFunc; riskstore.PayrollHolds for open R03 alerts).
+	Hold HoldFunc
 	// BatchSize is the number of entitlements per committed batch of a run (default 10,000:
 	// the measured sweet spot for SQLite inserts, design.md).
 	BatchSize int

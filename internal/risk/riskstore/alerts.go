@@ -97,8 +97,21 @@ func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05Z") }
 // on the not-closed (rule, subject) guards against two scans racing.
 func Save(ctx context.Context, db *store.DB, asOf coverage.Month, alerts []risk.Alert, now time.Time) (SaveSummary, error) {
 	var sum SaveSummary
-	err := db.InTx(ctx, func(tx *store.Tx) error {
-		sum = SaveSummary{}
+	err := db.InTx(ctx, func(tx *store.Tx) (err error) {
+		sum, err = SaveTx(ctx, tx, asOf, alerts, now)
+		return err
+	})
+	if err != nil {
+		return SaveSummary{}, fmt.Errorf("riskstore: save alerts: %w", err)
+	}
+	return sum, nil
+}
+
+// SaveTx is Save inside the caller's transaction, so the caller can append the audit record
+// of the scan in the same transaction (ScanAndStore does).
+func SaveTx(ctx context.Context, tx *store.Tx, asOf coverage.Month, alerts []risk.Alert, now time.Time) (SaveSummary, error) {
+	sum := SaveSummary{}
+	err := func() error {
 		type active struct {
 			id int64
 			fp string
@@ -164,11 +177,8 @@ func Save(ctx context.Context, db *store.DB, asOf coverage.Month, alerts []risk.
 			sum.New++
 		}
 		return nil
-	})
-	if err != nil {
-		return SaveSummary{}, fmt.Errorf("riskstore: save alerts: %w", err)
-	}
-	return sum, nil
+	}()
+	return sum, err
 }
 
 // Filter selects stored alerts for List. An empty Status lists the alerts not closed.
@@ -177,6 +187,39 @@ type Filter struct {
 	Rule     string
 	Assignee string
 	Limit    int // 0: 1000
+	Offset   int // rows to skip, for paging
+}
+
+// where returns the SQL condition and arguments of f. Errors: ErrInvalid for an unknown status.
+func (f Filter) where() (string, []any, error) {
+	where, args := "status <> 'closed'", []any{}
+	if f.Status != "" {
+		if StatusName(f.Status) == "" {
+			return "", nil, fmt.Errorf("%w: status %q", ErrInvalid, f.Status)
+		}
+		where, args = "status = ?", append(args, f.Status)
+	}
+	if f.Rule != "" {
+		where += " AND rule = ?"
+		args = append(args, f.Rule)
+	}
+	if f.Assignee != "" {
+		where += " AND assignee = ?"
+		args = append(args, f.Assignee)
+	}
+	return where, args, nil
+}
+
+// Count returns how many stored alerts match f (Limit and Offset aside), for paging.
+// Errors: ErrInvalid for an unknown status.
+func Count(ctx context.Context, q store.Querier, f Filter) (int, error) {
+	where, args, err := f.where()
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = q.QueryRow(ctx, `SELECT COUNT(*) FROM risk_alerts WHERE `+where, args...).Scan(&n)
+	return n, err
 }
 
 const alertCols = `id, rule, subject, detail, evidence, fingerprint, status, assignee, outcome,
@@ -201,27 +244,21 @@ func scanStored(r interface{ Scan(...any) error }) (Stored, error) {
 // List returns stored alerts matching f, by rule then subject (without notes).
 // Errors: ErrInvalid for an unknown status.
 func List(ctx context.Context, q store.Querier, f Filter) ([]Stored, error) {
-	where, args := "status <> 'closed'", []any{}
-	if f.Status != "" {
-		if StatusName(f.Status) == "" {
-			return nil, fmt.Errorf("%w: status %q", ErrInvalid, f.Status)
-		}
-		where, args = "status = ?", append(args, f.Status)
-	}
-	if f.Rule != "" {
-		where += " AND rule = ?"
-		args = append(args, f.Rule)
-	}
-	if f.Assignee != "" {
-		where += " AND assignee = ?"
-		args = append(args, f.Assignee)
+	where, args, err := f.where()
+	if err != nil {
+		return nil, err
 	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 1000
 	}
-	rows, err := q.Query(ctx, `SELECT `+alertCols+` FROM risk_alerts WHERE `+where+
-		fmt.Sprintf(` ORDER BY rule, subject, id LIMIT %d`, limit), args...)
+	return queryStored(ctx, q, `SELECT `+alertCols+` FROM risk_alerts WHERE `+where+
+		fmt.Sprintf(` ORDER BY rule, subject, id LIMIT %d OFFSET %d`, limit, max(f.Offset, 0)), args...)
+}
+
+// queryStored runs a SELECT of alertCols and reads every alert it returns.
+func queryStored(ctx context.Context, q store.Querier, query string, args ...any) ([]Stored, error) {
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"wiis/internal/idcode"
 	"wiis/internal/money"
 	"wiis/internal/policy"
+	"wiis/internal/privacy"
 	"wiis/internal/store"
 	"wiis/internal/store/storetest"
 	"wiis/internal/web/webtest"
@@ -100,7 +101,7 @@ func TestEveryPageRendersForItsRole(t *testing.T) {
 			{auth.Teller, "/counter?q=张伟", nil}, // one hit: straight to the person
 			{auth.Teller, "/counter?q=无此人", []string{"没有找到"}},
 			{auth.Teller, "/counter/persons/" + f.worker, []string{f.worker, "张伟", "GS202500001", "34567.00", "****5678", "GS0402"}},
-			{auth.Teller, "/counter/employers/" + f.uscc, []string{"六安测试服装有限公司", "0.9%", idcode.MaskID(f.worker), "GS0103"}},
+			{auth.Teller, "/counter/employers/" + f.uscc, []string{"六安测试服装有限公司", "0.9%", privacy.MaskID(f.worker), "GS0103"}},
 			{auth.Teller, "/counter/start/GS0402?subject=" + f.worker, []string{"工伤职工就医备案", "身份证件"}},
 			{auth.Teller, "/counter/start/GS0103?subject=" + f.uscc, []string{"缴费基数", "参保类别"}},
 			{auth.Teller, "/counter/start/GS0101", []string{"统一社会信用代码"}},
@@ -112,10 +113,10 @@ func TestEveryPageRendersForItsRole(t *testing.T) {
 			{auth.SysAdmin, "/admin/catalogue/GS0202", []string{"工伤认定申请表"}},
 			{auth.FundOfficer, "/rates/float", []string{"浮动费率评估"}},
 			{auth.Employer, "/portal", []string{"六安测试服装有限公司", "工伤认定申请"}},
-			{auth.Employer, "/portal/enrollment", []string{idcode.MaskID(f.worker)}},
+			{auth.Employer, "/portal/enrollment", []string{privacy.MaskID(f.worker)}},
 			{auth.Employer, "/portal/bills", []string{"2025-03", "滞纳金"}},
 			{auth.Employer, "/portal/apply/GS0202", []string{"受伤职工身份证号"}},
-			{auth.Worker, "/me", []string{"张伟", idcode.MaskID(f.worker), "六安测试服装有限公司"}},
+			{auth.Worker, "/me", []string{"张伟", privacy.MaskID(f.worker), "六安测试服装有限公司"}},
 			{auth.Worker, "/me/payments", []string{"34567.00", "一次性伤残补助金"}},
 			{auth.Worker, "/me/medical", []string{"工伤职工就医备案"}},
 		} {

@@ -17,6 +17,7 @@ import (
 	"wiis/internal/enroll"
 	"wiis/internal/idcode"
 	"wiis/internal/money"
+	"wiis/internal/privacy"
 	"wiis/internal/store"
 	"wiis/internal/ui/panels"
 	"wiis/internal/web"
@@ -75,7 +76,7 @@ func hitURL(h enroll.Hit) string {
 
 func maskKey(h enroll.Hit) string {
 	if h.Kind == "person" {
-		return idcode.MaskID(h.Key)
+		return privacy.MaskID(h.Key)
 	}
 	return h.Key
 }
@@ -108,7 +109,7 @@ func (h *handlers) ticketRows(ctx context.Context, ts []counter.Ticket) ([]ticke
 	for _, t := range ts {
 		m := t.Subject
 		if len(m) == 18 && idcode.ValidateID(m) == nil {
-			m = idcode.MaskID(m)
+			m = privacy.MaskID(m)
 		}
 		pending := t.State == counter.StatePending || t.State == counter.StateReturned
 		due := time.Date(t.PromisedBy.Year(), t.PromisedBy.Month(), t.PromisedBy.Day(), 23, 59, 59, 0, shanghai)
@@ -216,7 +217,7 @@ func (h *handlers) loadEmployer(r *http.Request, emp enroll.Employer, month stri
 		}
 		v.Assessment = a
 		for _, c := range covered {
-			v.Covered = append(v.Covered, coveredRow{c, idcode.MaskID(c.IDNumber)})
+			v.Covered = append(v.Covered, coveredRow{c, privacy.MaskID(c.IDNumber)})
 		}
 		m, _ := coverage.ParseMonth(month)
 		st, err := contribstore.Statement(ctx, h.s.DB, emp.USCC, (m - 11).String(), month, clock().In(shanghai))
@@ -244,7 +245,7 @@ func (h *handlers) loadEmployer(r *http.Request, emp enroll.Employer, month stri
 		if i == 200 {
 			break
 		}
-		v.Events = append(v.Events, eventRow{ev, idcode.MaskID(ev.IDNumber)})
+		v.Events = append(v.Events, eventRow{ev, privacy.MaskID(ev.IDNumber)})
 	}
 	return v, nil
 }

@@ -6,8 +6,8 @@ import (
 	"fmt"
 
 	"wiis/internal/counter/counterstore"
-	"wiis/internal/idcode"
 	"wiis/internal/money"
+	"wiis/internal/privacy"
 	"wiis/internal/store"
 	"wiis/internal/ui/panels"
 	"wiis/internal/web"
@@ -48,7 +48,7 @@ func claimsTable(ctx context.Context, q store.Querier, where, key string) (panel
 		if err := rows.Scan(&no, &id, &pname, &uscc, &ename, &inj, &applied, &project, &reported); err != nil {
 			return t, err
 		}
-		t.Rows = append(t.Rows, []panels.Cell{{Text: no}, {Text: pname + " " + idcode.MaskID(id), Href: "/counter/persons/" + id},
+		t.Rows = append(t.Rows, []panels.Cell{{Text: no}, {Text: pname + " " + privacy.MaskID(id), Href: "/counter/persons/" + id},
 			{Text: ename, Href: "/counter/employers/" + uscc}, {Text: inj}, {Text: applied}, {Text: project}, {Text: reported}})
 	}
 	return t, rows.Err()

@@ -14,6 +14,7 @@ import (
 	"wiis/internal/enroll"
 	"wiis/internal/idcode"
 	"wiis/internal/money"
+	"wiis/internal/privacy"
 	"wiis/internal/web"
 )
 
@@ -358,7 +359,7 @@ func (h *handlers) selfHome(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.s.Render(w, r, http.StatusOK, "self_home", map[string]any{"Masked": idcode.MaskID(id), "Name": name, "History": hist, "Tickets": rows, "Claims": claims.Rows})
+	h.s.Render(w, r, http.StatusOK, "self_home", map[string]any{"Masked": privacy.MaskID(id), "Name": name, "History": hist, "Tickets": rows, "Claims": claims.Rows})
 	return nil
 }
 

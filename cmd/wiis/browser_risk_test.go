@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"wiis/internal/demo"
+	"wiis/internal/money"
+	"wiis/internal/payroll"
+	"wiis/internal/store"
+	"wiis/internal/store/storetest"
+	"wiis/internal/web"
+)
+
+// TestBrowserInvestigatorClosesAnAlertAndTwoOfficersPayAMonth drives headless Chromium over
+// the demo city: an investigator works an open alert to its close (assign, investigate, note,
+// close as a false alarm); a payment officer computes next month's payroll, a second officer
+// approves and exports it, and reconciles the bank's return file.
+func TestBrowserInvestigatorClosesAnAlertAndTwoOfficersPayAMonth(t *testing.T) {
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skip("browser test skipped: " + chromium + " is absent (apt-get install chromium)")
+	}
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite)
+	if _, err := demo.Run(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{DB: db, Log: slog.New(slog.DiscardHandler)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sctx, stop := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() { done <- srv.Run(sctx, ln) }()
+	t.Cleanup(func() { stop(); <-done })
+	base := "http://" + ln.Addr().String()
+
+	actx, cancelA := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox,
+		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
+		chromedp.Flag("disable-background-networking", true), chromedp.WindowSize(1280, 900))
+	defer cancelA()
+	bctx, cancelB := chromedp.NewContext(actx)
+	defer cancelB()
+	bctx, cancelT := context.WithTimeout(bctx, 120*time.Second)
+	defer cancelT()
+	shot := func(name string) {
+		dir := os.Getenv("WIIS_ARTIFACTS")
+		if dir == "" {
+			return
+		}
+		if png, err := chromedp.Run(bctx, chromedp.FullScreenshot(90)); err == nil {
+			os.MkdirAll(dir, 0o755)
+			os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
+		}
+	}
+	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(bctx, actions...); err != nil {
+			shot("failed-" + step)
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+	signIn := func(user string) {
+		t.Helper()
+		do("sign in "+user, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login-submit")),
+			chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), demo.Password),
+			chromedp.Click(chromedp.CSS("#login-submit")), chromedp.WaitVisible(chromedp.CSS("#home-title")))
+	}
+	signOut := func() {
+		do("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS("#login-submit")))
+	}
+
+	// The investigator works an open alert to its close.
+	signIn("risk_investigator")
+	do("open alerts", chromedp.Navigate(base+"/risk?status=open"), chromedp.WaitVisible(chromedp.CSS("#alerts")))
+	shot("risk-01-alerts")
+	do("open first alert", chromedp.Click(chromedp.CSS("#alerts tbody tr td a")), chromedp.WaitVisible(chromedp.CSS("#evidence")))
+	do("assign", chromedp.Click(chromedp.CSS("#assign-submit")), chromedp.WaitVisible(chromedp.CSS("#investigate-submit")))
+	do("investigate", chromedp.Click(chromedp.CSS("#investigate-submit")), chromedp.WaitNotPresent(chromedp.CSS("#investigate-submit")))
+	do("note", chromedp.SendKeys(chromedp.CSS("#note-body"), "已与民政部门核对，登记有误。"),
+		chromedp.Click(chromedp.CSS("#note-submit")), chromedp.WaitVisible(chromedp.CSS("#notes li strong")))
+	shot("risk-02-investigating")
+	do("close", chromedp.Click(chromedp.CSS("#outcome-false_alarm")), chromedp.SendKeys(chromedp.CSS("#close-reason"), "误报"),
+		chromedp.Click(chromedp.CSS("#close-submit")), chromedp.WaitNotPresent(chromedp.CSS("#close-form")))
+	shot("risk-03-closed")
+	if s := text("#alert-status"); !strings.Contains(s, "已关闭") || !strings.Contains(s, "误报") {
+		t.Errorf("alert status %q, want closed as a false alarm", s)
+	}
+	if n := text("#notes"); !strings.Contains(n, "登记有误") {
+		t.Errorf("notes %q", n)
+	}
+	signOut()
+
+	// One officer computes next month; a second approves, exports and reconciles.
+	next := (payroll.MustMonth(time.Now().Format("2006-01")) + 1).String()
+	signIn("payment_officer")
+	do("payroll", chromedp.Navigate(base+"/payroll"), chromedp.WaitVisible(chromedp.CSS("#compute-form")))
+	do("compute", chromedp.SetValue(chromedp.CSS("#month"), next), chromedp.Click(chromedp.CSS("#compute-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#four-eyes-note")))
+	shot("payroll-01-computed")
+	signOut()
+	signIn("payment_officer2")
+	do("run page", chromedp.Navigate(base+"/payroll/runs/"+next), chromedp.WaitVisible(chromedp.CSS("#approve-submit")))
+	do("approve", chromedp.Click(chromedp.CSS("#approve-submit")), chromedp.WaitVisible(chromedp.CSS("#export-submit")))
+	do("export", chromedp.Click(chromedp.CSS("#export-submit")), chromedp.WaitVisible(chromedp.CSS("#reconcile-form")), chromedp.WaitVisible(chromedp.CSS("#bankfile-link")))
+	var id, item string
+	var fen int64
+	err = db.QueryRow(ctx, `SELECT id_number, item, amount FROM payments WHERE source = ? ORDER BY id_number LIMIT 1`, "payroll:"+next).
+		Scan(&id, &item, &fen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ret := "id_number,item,month,amount,status,reason\n" + id + "," + item + "," + next + "," +
+		money.Amount(fen).String() + ",failed,账户冻结\n"
+	do("reconcile", chromedp.SetValue(chromedp.CSS("#return-text"), ret), chromedp.Click(chromedp.CSS("#reconcile-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#failed")))
+	shot("payroll-02-reconciled")
+	if s := text("#run-state"); !strings.Contains(s, "已对账") {
+		t.Errorf("run state %q, want reconciled", s)
+	}
+}
