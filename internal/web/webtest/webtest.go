@@ -70,7 +70,14 @@ func (h *Harness) As(r auth.Role) *Client {
 		pre := strings.Repeat("p", 43)
 		return &Client{h: h, CSRF: pre, Cookies: []*http.Cookie{{Name: "wiis_pre", Value: pre}}}
 	}
-	tok, sess, err := h.S.Auth.CreateSession(context.Background(), h.Users[r], "127.0.0.1", "zh")
+	return h.AsUser(h.Users[r])
+}
+
+// AsUser returns a client with a fresh full session of u (past the password and any second
+// factor), for tests that need a second user of one role, as four-eyes does.
+func (h *Harness) AsUser(u *auth.User) *Client {
+	h.T.Helper()
+	tok, sess, err := h.S.Auth.CreateSession(context.Background(), u, "127.0.0.1", "zh")
 	if err != nil {
 		h.T.Fatal(err)
 	}
