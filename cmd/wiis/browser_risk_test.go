@@ -2,10 +2,6 @@ package main
 
 import (
 	"context"
-	"log/slog"
-	"net"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +13,6 @@ import (
 	"wiis/internal/payroll"
 	"wiis/internal/store"
 	"wiis/internal/store/storetest"
-	"wiis/internal/web"
 )
 
 // TestBrowserInvestigatorClosesAnAlertAndTwoOfficersPayAMonth drives headless Chromium over
@@ -25,67 +20,16 @@ import (
 // close as a false alarm); a payment officer computes next month's payroll, a second officer
 // approves and exports it, and reconciles the bank's return file.
 func TestBrowserInvestigatorClosesAnAlertAndTwoOfficersPayAMonth(t *testing.T) {
-	if _, err := os.Stat(chromium); err != nil {
-		t.Skip("browser test skipped: " + chromium + " is absent (apt-get install chromium)")
-	}
+	needChromium(t)
 	ctx := context.Background()
 	db := storetest.Open(t, store.SQLite)
 	if _, err := demo.Run(ctx, db); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{DB: db, Log: slog.New(slog.DiscardHandler)})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	sctx, stop := context.WithCancel(ctx)
-	done := make(chan error, 1)
-	go func() { done <- srv.Run(sctx, ln) }()
-	t.Cleanup(func() { stop(); <-done })
-	base := "http://" + ln.Addr().String()
-
-	actx, cancelA := chromedp.NewExecAllocator(ctx, chromedp.ExecPath(chromium), chromedp.Headless, chromedp.NoSandbox,
-		chromedp.DisableGPU, chromedp.NoFirstRun, chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true), chromedp.WindowSize(1280, 900))
-	defer cancelA()
-	bctx, cancelB := chromedp.NewContext(actx)
-	defer cancelB()
-	bctx, cancelT := context.WithTimeout(bctx, 120*time.Second)
-	defer cancelT()
-	shot := func(name string) {
-		dir := os.Getenv("WIIS_ARTIFACTS")
-		if dir == "" {
-			return
-		}
-		if png, err := chromedp.Run(bctx, chromedp.FullScreenshot(90)); err == nil {
-			os.MkdirAll(dir, 0o755)
-			os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644)
-		}
-	}
-	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(bctx, actions...); err != nil {
-			shot("failed-" + step)
-			t.Fatalf("%s: %v", step, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(bctx, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return s
-	}
-	signIn := func(user string) {
-		t.Helper()
-		do("sign in "+user, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#login-submit")),
-			chromedp.SendKeys(chromedp.CSS("#username"), user), chromedp.SendKeys(chromedp.CSS("#password"), demo.Password),
-			chromedp.Click(chromedp.CSS("#login-submit")), chromedp.WaitVisible(chromedp.CSS("#home-title")))
-	}
+	base := startServer(t, db)
+	b := openBrowser(t, "", 1280, 900, false)
+	do, shot, text := b.do, b.shot, b.text
+	signIn := func(user string) { t.Helper(); b.login(base, user) }
 	signOut := func() {
 		do("sign out", chromedp.Click(chromedp.CSS(`form[action="/logout"] button`)), chromedp.WaitVisible(chromedp.CSS("#login-submit")))
 	}
@@ -125,7 +69,7 @@ func TestBrowserInvestigatorClosesAnAlertAndTwoOfficersPayAMonth(t *testing.T) {
 	do("export", chromedp.Click(chromedp.CSS("#export-submit")), chromedp.WaitVisible(chromedp.CSS("#reconcile-form")), chromedp.WaitVisible(chromedp.CSS("#bankfile-link")))
 	var id, item string
 	var fen int64
-	err = db.QueryRow(ctx, `SELECT id_number, item, amount FROM payments WHERE source = ? ORDER BY id_number LIMIT 1`, "payroll:"+next).
+	err := db.QueryRow(ctx, `SELECT id_number, item, amount FROM payments WHERE source = ? ORDER BY id_number LIMIT 1`, "payroll:"+next).
 		Scan(&id, &item, &fen)
 	if err != nil {
 		t.Fatal(err)
