@@ -165,7 +165,7 @@ func (h *handlers) advAct(w http.ResponseWriter, r *http.Request) error {
 	for k := range r.PostForm {
 		form[k] = get(k)
 	}
-	svc := h.cases(r)
+	svc, id := h.cases(r), c.ID
 	err = func() error {
 		v, err := version(get("version"))
 		if err != nil {
@@ -187,9 +187,11 @@ func (h *handlers) advAct(w http.ResponseWriter, r *http.Request) error {
 		if ferr != nil {
 			return ferr
 		}
-		if fresh, lerr := svc.Advance(r.Context(), c.ID); lerr == nil {
-			c = fresh
+		fresh, lerr := svc.Advance(r.Context(), id)
+		if lerr != nil {
+			return lerr
 		}
+		c = fresh
 		return h.renderAdv(w, r, http.StatusUnprocessableEntity, c, name, form, errs)
 	}
 	return done(w, r, "/casework/advances/"+strconv.FormatInt(c.ID, 10), "case.ok.saved")

@@ -238,7 +238,7 @@ func (h *handlers) asmtAct(w http.ResponseWriter, r *http.Request) error {
 		form[k] = get(k)
 	}
 	svc := h.cases(r)
-	actor := web.CurrentUser(r).Username
+	actor, id := web.CurrentUser(r).Username, c.ID
 	to := "/casework/assessments/" + strconv.FormatInt(c.ID, 10)
 	err = func() error {
 		v, err := version(get("version"))
@@ -265,9 +265,11 @@ func (h *handlers) asmtAct(w http.ResponseWriter, r *http.Request) error {
 		if ferr != nil {
 			return ferr
 		}
-		if fresh, lerr := svc.Assessment(r.Context(), c.ID); lerr == nil {
-			c = fresh
+		fresh, lerr := svc.Assessment(r.Context(), id)
+		if lerr != nil {
+			return lerr
 		}
+		c = fresh
 		return h.renderAsmt(w, r, http.StatusUnprocessableEntity, c, name, form, errs)
 	}
 	return done(w, r, to, "case.ok.saved")

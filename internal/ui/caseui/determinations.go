@@ -225,7 +225,7 @@ func (h *handlers) detAct(w http.ResponseWriter, r *http.Request) error {
 		form[k] = get(k)
 	}
 	svc := h.cases(r)
-	actor := web.CurrentUser(r).Username
+	actor, id := web.CurrentUser(r).Username, c.ID
 	err = func() error {
 		v, err := version(get("version"))
 		if err != nil {
@@ -259,9 +259,11 @@ func (h *handlers) detAct(w http.ResponseWriter, r *http.Request) error {
 		if ferr != nil {
 			return ferr
 		}
-		if fresh, lerr := svc.Determination(r.Context(), c.ID); lerr == nil {
-			c = fresh
+		fresh, lerr := svc.Determination(r.Context(), id)
+		if lerr != nil {
+			return lerr
 		}
+		c = fresh
 		return h.renderDet(w, r, http.StatusUnprocessableEntity, c, name, form, errs)
 	}
 	return done(w, r, "/casework/determinations/"+strconv.FormatInt(c.ID, 10), "case.ok.saved")
