@@ -91,6 +91,7 @@ type Server struct {
 	metrics *metrics
 	started time.Time
 	handler http.Handler
+	panels  []HomePanel
 }
 
 var catalogueOnce sync.Once
