@@ -8,9 +8,9 @@ import (
 	"wiis/internal/apperr"
 	"wiis/internal/auth"
 	"wiis/internal/enroll"
-	"wiis/internal/idcode"
 	"wiis/internal/prevention"
 	"wiis/internal/prevention/prevstore"
+	"wiis/internal/privacy"
 	"wiis/internal/web"
 )
 
@@ -170,7 +170,7 @@ func (h *handlers) worker(w http.ResponseWriter, r *http.Request) error {
 	} else if !ok {
 		return notFound()
 	}
-	d := workerData{ID: id, Masked: idcode.MaskID(id)}
+	d := workerData{ID: id, Masked: privacy.MaskID(id)}
 	h.db.QueryRow(r.Context(), `SELECT name FROM persons WHERE id_number = ?`, id).Scan(&d.Name)
 	var err error
 	if d.History, err = prevstore.WorkerHistory(r.Context(), h.db, viewer(r), id); err != nil {

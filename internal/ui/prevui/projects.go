@@ -9,10 +9,10 @@ import (
 
 	"wiis/internal/apperr"
 	"wiis/internal/fund"
-	"wiis/internal/idcode"
 	"wiis/internal/money"
 	"wiis/internal/prevention"
 	"wiis/internal/prevention/prevstore"
+	"wiis/internal/privacy"
 	"wiis/internal/web"
 )
 
@@ -240,7 +240,7 @@ func (h *handlers) renderProject(w http.ResponseWriter, r *http.Request, status 
 		return err
 	}
 	for _, x := range ps {
-		d.Participants = append(d.Participants, participantRow{Masked: idcode.MaskID(x.IDNumber), USCC: x.USCC, Certificate: x.Certificate})
+		d.Participants = append(d.Participants, participantRow{Masked: privacy.MaskID(x.IDNumber), USCC: x.USCC, Certificate: x.Certificate})
 	}
 	if d.Pos, err = h.position(r, p.Region, p.Year); err != nil {
 		return err
