@@ -241,28 +241,37 @@ func (s *Service) CertificationList(ctx context.Context, f CertificationFilter) 
 // ground alone (they may well have been alive and qualified); only a death, a lost
 // qualification or a false certification makes them so, and those have their own dates.
 func (s *Service) applyCertification(ctx context.Context, tx *store.Tx, month payroll.Month) (int, error) {
-	n := 0
+	// The suspensions are written after the walk: PostgreSQL cannot run a statement on the
+	// transaction's connection while the walk's rows are still open. Only the overdue are
+	// kept, so memory stays small while the walk streams.
+	type pending struct {
+		ent    int64
+		reason string
+	}
+	var todo []pending
 	err := walkCertification(ctx, tx, month.FirstDay(), month, "", "", func(pol *payroll.CertificationPolicy, st *CertStatus) error {
 		due, _ := time.Parse(time.DateOnly, st.Due)
-		from := pol.SuspendFrom(due)
-		if from > month {
+		if pol.SuspendFrom(due) > month {
 			return nil
 		}
-		from = month
 		for i, id := range st.entIDs {
 			if st.hasOpenSusp[id] || st.entStarts[i] > month {
 				continue
 			}
-			reason := fmt.Sprintf("待遇资格认证逾期（应于 %s 前认证，宽限至 %s）/ certification overdue: due %s, grace ended %s",
-				st.Due, st.GraceEnds, st.Due, st.GraceEnds)
-			if _, err := insertSuspension(ctx, tx, id, from, 0, reason, CauseCertification, "system", s.now()); err != nil {
-				return err
-			}
-			n++
+			todo = append(todo, pending{id, fmt.Sprintf("待遇资格认证逾期（应于 %s 前认证，宽限至 %s）/ certification overdue: due %s, grace ended %s",
+				st.Due, st.GraceEnds, st.Due, st.GraceEnds)})
 		}
 		return nil
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range todo {
+		if _, err := insertSuspension(ctx, tx, p.ent, month, 0, p.reason, CauseCertification, "system", s.now()); err != nil {
+			return 0, err
+		}
+	}
+	return len(todo), nil
 }
 
 func insertSuspension(ctx context.Context, tx *store.Tx, entID int64, from, to payroll.Month, reason, cause, by, now string) (int64, error) {
