@@ -26,8 +26,8 @@ import (
 // fixture: two beneficiaries in Lu'an (341502, inside the harness users' scope) and one in
 // Hefei (340102, outside), with certification on in both cities from 2023-08-01.
 type fixture struct {
-	h                   *webtest.Harness
-	svc                 *payrollsvc.Service
+	h                    *webtest.Harness
+	svc                  *payrollsvc.Service
 	lu, lu2, hefei, dead string
 }
 
