@@ -203,6 +203,15 @@ func TestCounterCertificationLiftsTheSuspensionAndTheNextRunPaysBack(t *testing.
 		if !strings.Contains(page, "已记录认证") || !strings.Contains(page, "核验居民身份证原件") || !strings.Contains(page, "h_teller") || strings.Contains(page, `id="cert-suspended"`) {
 			t.Errorf("after certifying:\n%s", page)
 		}
+		// The person-page panel shows the position and the last certification.
+		tbl, err := certPanel(ctx, db, idLu)
+		if err != nil || len(tbl.Rows) != 1 || tbl.Rows[0][0].Text != "ce.status.current" || tbl.Rows[0][3].Text != "2025-01-10" ||
+			tbl.Rows[0][4].Text != "ce.channel.counter" || tbl.Rows[0][6].Text != "ce.no" {
+			t.Errorf("panel: %+v %v", tbl, err)
+		}
+		if tbl, _ := certPanel(ctx, db, "110101199001011234"); len(tbl.Rows) != 0 {
+			t.Errorf("panel of a non-beneficiary: %+v", tbl)
+		}
 		run(t, f.svc, "2025-01")
 		var back, cur int64
 		if err := db.QueryRow(ctx, `SELECT amount FROM payments WHERE id_number = ? AND item = ? AND month = '2025-01'`,
