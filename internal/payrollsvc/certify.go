@@ -109,8 +109,8 @@ type CertStatus struct {
 
 // walkCertification streams the beneficiaries of every region with a policy in force on
 // `on`, one CertStatus per payee and region, in id_number order. Only entitlements not ended
-// before month `open` count.
-func walkCertification(ctx context.Context, q store.Querier, on time.Time, open payroll.Month, regionPrefix string, fn func(p *payroll.CertificationPolicy, st *CertStatus) error) error {
+// before month `open` count; person, when set, keeps only that payee.
+func walkCertification(ctx context.Context, q store.Querier, on time.Time, open payroll.Month, regionPrefix, person string, fn func(p *payroll.CertificationPolicy, st *CertStatus) error) error {
 	day := on.Format(time.DateOnly)
 	pols, err := certificationRegions(ctx, q, day)
 	if err != nil {
@@ -120,14 +120,18 @@ func walkCertification(ctx context.Context, q store.Querier, on time.Time, open 
 		if len(region) < len(regionPrefix) || region[:len(regionPrefix)] != regionPrefix {
 			continue
 		}
+		onePerson, args := "", []any{CauseCertification, region, open.String()}
+		if person != "" {
+			onePerson, args = " AND e.id_number = ?", append(args, person)
+		}
 		rows, err := q.Query(ctx, `SELECT e.id, e.id_number, e.name, e.start_month, COALESCE(e.end_month, ''),
 				COALESCE(c.certified_on, ''), COALESCE(c.channel, ''),
 				EXISTS (SELECT 1 FROM payroll_suspensions s WHERE s.entitlement_id = e.id AND s.cause = ? AND s.lifted_at IS NULL)
 			FROM payroll_entitlements e
 			LEFT JOIN payroll_certifications c ON c.id = (SELECT c2.id FROM payroll_certifications c2
 				WHERE c2.id_number = e.id_number AND c2.revoked_at IS NULL ORDER BY c2.certified_on DESC, c2.id DESC LIMIT 1)
-			WHERE e.region = ? AND (e.end_month IS NULL OR e.end_month >= ?)
-			ORDER BY e.id_number, e.id`, CauseCertification, region, open.String())
+			WHERE e.region = ? AND (e.end_month IS NULL OR e.end_month >= ?)`+onePerson+`
+			ORDER BY e.id_number, e.id`, args...)
 		if err != nil {
 			return err
 		}
@@ -214,7 +218,7 @@ func (s *Service) CertificationList(ctx context.Context, f CertificationFilter) 
 	}
 	on = time.Date(on.Year(), on.Month(), on.Day(), 0, 0, 0, 0, time.UTC)
 	var out []CertStatus
-	err := walkCertification(ctx, s.DB, on, payroll.MonthOf(on.Year(), on.Month()), f.Region, func(_ *payroll.CertificationPolicy, st *CertStatus) error {
+	err := walkCertification(ctx, s.DB, on, payroll.MonthOf(on.Year(), on.Month()), f.Region, "", func(_ *payroll.CertificationPolicy, st *CertStatus) error {
 		if f.Status == "" || f.Status == st.Status {
 			out = append(out, *st)
 		}
@@ -237,28 +241,37 @@ func (s *Service) CertificationList(ctx context.Context, f CertificationFilter) 
 // ground alone (they may well have been alive and qualified); only a death, a lost
 // qualification or a false certification makes them so, and those have their own dates.
 func (s *Service) applyCertification(ctx context.Context, tx *store.Tx, month payroll.Month) (int, error) {
-	n := 0
-	err := walkCertification(ctx, tx, month.FirstDay(), month, "", func(pol *payroll.CertificationPolicy, st *CertStatus) error {
+	// The suspensions are written after the walk: PostgreSQL cannot run a statement on the
+	// transaction's connection while the walk's rows are still open. Only the overdue are
+	// kept, so memory stays small while the walk streams.
+	type pending struct {
+		ent    int64
+		reason string
+	}
+	var todo []pending
+	err := walkCertification(ctx, tx, month.FirstDay(), month, "", "", func(pol *payroll.CertificationPolicy, st *CertStatus) error {
 		due, _ := time.Parse(time.DateOnly, st.Due)
-		from := pol.SuspendFrom(due)
-		if from > month {
+		if pol.SuspendFrom(due) > month {
 			return nil
 		}
-		from = month
 		for i, id := range st.entIDs {
 			if st.hasOpenSusp[id] || st.entStarts[i] > month {
 				continue
 			}
-			reason := fmt.Sprintf("待遇资格认证逾期（应于 %s 前认证，宽限至 %s）/ certification overdue: due %s, grace ended %s",
-				st.Due, st.GraceEnds, st.Due, st.GraceEnds)
-			if _, err := insertSuspension(ctx, tx, id, from, 0, reason, CauseCertification, "system", s.now()); err != nil {
-				return err
-			}
-			n++
+			todo = append(todo, pending{id, fmt.Sprintf("待遇资格认证逾期（应于 %s 前认证，宽限至 %s）/ certification overdue: due %s, grace ended %s",
+				st.Due, st.GraceEnds, st.Due, st.GraceEnds)})
 		}
 		return nil
 	})
-	return n, err
+	if err != nil {
+		return 0, err
+	}
+	for _, p := range todo {
+		if _, err := insertSuspension(ctx, tx, p.ent, month, 0, p.reason, CauseCertification, "system", s.now()); err != nil {
+			return 0, err
+		}
+	}
+	return len(todo), nil
 }
 
 func insertSuspension(ctx context.Context, tx *store.Tx, entID int64, from, to payroll.Month, reason, cause, by, now string) (int64, error) {

@@ -341,6 +341,8 @@ type Demand struct {
 	Name         string       `json:"name"`
 	Amount       money.Amount `json:"amount"`
 	DueOn        string       `json:"due_on"`
+	IssuedBy     string       `json:"issued_by,omitempty"`
+	IssuedAt     string       `json:"issued_at,omitempty"`
 }
 
 // IssueDemand records a demand for the receivable's balance, payable by dueOn. The addressee
@@ -354,7 +356,7 @@ func (s *Service) IssueDemand(ctx context.Context, receivableID int64, name, due
 	if _, err := time.Parse(time.DateOnly, dueOn); err != nil {
 		return nil, fmt.Errorf("due_on: must be a date YYYY-MM-DD: %w", ErrInvalid)
 	}
-	d := &Demand{ReceivableID: receivableID, Name: name, DueOn: dueOn, Addressee: "payee"}
+	d := &Demand{ReceivableID: receivableID, Name: name, DueOn: dueOn, Addressee: "payee", IssuedBy: by, IssuedAt: s.now()}
 	err := s.DB.InTx(ctx, func(tx *store.Tx) error {
 		r, err := getReceivable(ctx, tx, `id = ?`, receivableID)
 		if err != nil {
@@ -372,7 +374,7 @@ func (s *Service) IssueDemand(ctx context.Context, receivableID int64, name, due
 		}
 		d.Amount = r.Balance
 		if err := tx.QueryRow(ctx, `INSERT INTO payroll_demands (receivable_id, addressee, name, amount, due_on, issued_by, issued_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, receivableID, d.Addressee, name, int64(d.Amount), dueOn, by, s.now()).Scan(&d.ID); err != nil {
+			VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`, receivableID, d.Addressee, name, int64(d.Amount), dueOn, by, d.IssuedAt).Scan(&d.ID); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, AuditEvent{Actor: by, Action: "payroll.overpayment.demand", Entity: "payroll_receivable",

@@ -1,0 +1,167 @@
+package certui
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"wiis/internal/audit"
+	"wiis/internal/demo"
+	"wiis/internal/payroll"
+	"wiis/internal/payrollsvc"
+	"wiis/internal/store"
+)
+
+func init() { demo.Register("certification", SeedDemo) }
+
+// demoActor records the demo's certifications and changes.
+const demoActor = "system:demo"
+
+// SeedDemo switches certification on for the demo city (DemoCertification, demo data only),
+// records a year of certifications through every channel — most beneficiaries certified,
+// some due soon (the notices), some due within the grace period, every tenth never certified
+// and so suspended from the current month — links the demo "worker" account to a
+// beneficiary when it is not linked yet, and records one death three months late over
+// legacy payments, which leaves a receivable for the overpayment pages. It does nothing
+// before the city is loaded, does not depend on the payroll seeder's order, and is
+// idempotent: each part is guarded by what it left.
+func SeedDemo(ctx context.Context, db *store.DB) ([]demo.Login, error) {
+	var n int
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM beneficiaries`).Scan(&n); err != nil || n == 0 {
+		return nil, err
+	}
+	now := demo.Now().UTC()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	s := payrollsvc.New(db)
+	s.Region = demo.Region
+	s.Matcher = payrollsvc.StandInMatcher{}
+	s.Now = demo.Now
+	s.Audit = func(ctx context.Context, tx *store.Tx, ev payrollsvc.AuditEvent) error {
+		_, err := audit.Append(ctx, tx, audit.Record{Action: ev.Action, Entity: ev.Entity, EntityID: ev.EntityID,
+			Before: ev.Before, After: ev.After}.By(audit.Actor{Username: demoActor, RemoteAddr: "demo"}))
+		return err
+	}
+	if err := db.InTx(ctx, func(tx *store.Tx) error {
+		if _, _, err := s.SyncEntitlements(ctx, tx); err != nil {
+			return err
+		}
+		_, on, err := payrollsvc.RegionPolicy(ctx, tx, demo.Region, payrollsvc.DemoCertification.From)
+		if err != nil || on {
+			return err
+		}
+		if err := payrollsvc.PutCertificationPolicy(ctx, tx, demo.Region, payrollsvc.DemoCertification.From, payrollsvc.DemoCertification,
+			"演示数据 / demo data only", demoActor); err != nil {
+			return err
+		}
+		_, err = audit.Append(ctx, tx, audit.Record{Action: "policy.put", Entity: "policy", EntityID: demo.Region + "/" + payroll.CertificationParam,
+			After: payrollsvc.DemoCertification}.By(audit.Actor{Username: demoActor, RemoteAddr: "demo"}))
+		return err
+	}); err != nil {
+		return nil, fmt.Errorf("certification policy: %w", err)
+	}
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM payroll_certifications WHERE recorded_by LIKE 'demo:%'`).Scan(&n); err != nil {
+		return nil, err
+	}
+	if n == 0 {
+		if err := seedCertifications(ctx, s, today); err != nil {
+			return nil, err
+		}
+	}
+	// Suspend from this month, or from the next when this month's payroll already ran (the
+	// payroll seeder may have run first): suspending a month paid would make it overpaid.
+	month := payroll.MonthOf(today.Year(), today.Month())
+	from := month
+	if _, err := s.GetRun(ctx, month); err == nil {
+		from++
+	}
+	if _, err := s.SuspendOverdue(ctx, from, demoActor); err != nil {
+		return nil, err
+	}
+	if _, err := db.Exec(ctx, `UPDATE users SET person_id_number = (SELECT MIN(e.id_number) FROM payroll_entitlements e
+			WHERE e.region LIKE '3415%' AND EXISTS (SELECT 1 FROM enrollment_events v WHERE v.id_number = e.id_number))
+		WHERE username = 'worker' AND COALESCE(person_id_number, '') = ''`); err != nil {
+		return nil, err
+	}
+	return nil, seedLateDeath(ctx, s, month)
+}
+
+// seedCertifications certifies the city's beneficiaries by their place in ID order: 30% by
+// data comparison, 20% at a counter, 10% by home visit, 10% by self-service, all within the
+// year; 10% eleven months ago (due soon), 10% thirteen months ago (due, in grace) and 10%
+// never (overdue).
+func seedCertifications(ctx context.Context, s *payrollsvc.Service, today time.Time) error {
+	list, err := s.CertificationList(ctx, payrollsvc.CertificationFilter{Region: "3415", On: today})
+	if err != nil {
+		return err
+	}
+	for i, st := range list {
+		c := payrollsvc.Certification{IDNumber: st.IDNumber, Office: demo.Region, RecordedBy: "demo:teller"}
+		days := 20 + (i*37)%300
+		switch i % 10 {
+		case 0, 1, 2:
+			c.Channel, c.RecordedBy = payroll.ChannelDataComparison, "demo:import"
+			c.Evidence = []string{"医保结算记录（住院）", "公安户籍比对：在册", "民政殡葬比对：无死亡记录"}[i%3] + fmt.Sprintf(" #%05d", i)
+		case 3, 4:
+			c.Channel, c.Evidence = payroll.ChannelCounter, "核验居民身份证原件，本人到场"
+		case 5:
+			c.Channel, c.Evidence = payroll.ChannelHomeVisit, "行动不便，经办人员上门核验（社区工作人员陪同）"
+		case 6:
+			res, err := s.Matcher.Match(ctx, payrollsvc.MatchRequest{IDNumber: st.IDNumber, Media: []byte("demo face " + st.IDNumber), Device: "phone"})
+			if err != nil {
+				return err
+			}
+			c.Channel, c.RecordedBy = payroll.ChannelSelfService, "demo:self"
+			c.Evidence = fmt.Sprintf("%s match ref %s score %s via phone", res.Provider, res.Reference, res.Score)
+		case 7:
+			c.Channel, c.Evidence, days = payroll.ChannelCounter, "核验居民身份证原件，本人到场", 345+i%15
+		case 8:
+			c.Channel, c.Evidence, days = payroll.ChannelDataComparison, fmt.Sprintf("医保结算记录（门诊） #%05d", i), 380+i%40
+			c.RecordedBy = "demo:import"
+		default:
+			continue
+		}
+		c.CertifiedOn = today.AddDate(0, 0, -days).Format(time.DateOnly)
+		if _, _, err := s.Certify(ctx, c); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedLateDeath records the death of one certified beneficiary four months back, after the
+// legacy system paid them for the three months since (as an import of payments loads them),
+// and establishes the overpayment. It is done once: a receivable established by the demo
+// marks it.
+func seedLateDeath(ctx context.Context, s *payrollsvc.Service, month payroll.Month) error {
+	var n int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM payroll_receivable_entries WHERE created_by = ?`, demoActor).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	var id, bank string
+	var amount int64
+	err := s.DB.QueryRow(ctx, `SELECT e.id_number, e.amount, e.bank_account FROM payroll_entitlements e
+		JOIN payroll_certifications c ON c.id_number = e.id_number AND c.channel = ?
+		WHERE e.item = ? AND e.region LIKE '3415%' AND e.end_month IS NULL
+			AND NOT EXISTS (SELECT 1 FROM deaths d WHERE d.id_number = e.id_number)
+			AND NOT EXISTS (SELECT 1 FROM users u WHERE u.person_id_number = e.id_number)
+		ORDER BY e.id_number LIMIT 1`, payroll.ChannelCounter, payroll.DisabilityAllowance).Scan(&id, &amount, &bank)
+	if err != nil {
+		return fmt.Errorf("late death: %w", err)
+	}
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		for m := month - 3; m < month; m++ {
+			if _, err := tx.Exec(ctx, `INSERT INTO payments (id_number, item, month, amount, bank_account, source)
+				VALUES (?, ?, ?, ?, ?, 'import') ON CONFLICT (id_number, item, month) DO NOTHING`, id, payroll.DisabilityAllowance, m.String(), amount, bank); err != nil {
+				return err
+			}
+		}
+		died := (month - 4).FirstDay().AddDate(0, 0, 9).Format(time.DateOnly)
+		_, err := tx.Exec(ctx, `INSERT INTO deaths (id_number, death_date) VALUES (?, ?)`, id, died)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("late death: %w", err)
+	}
+	_, err = s.DetectOverpayments(ctx, demoActor)
+	return err
+}
