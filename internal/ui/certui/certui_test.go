@@ -18,6 +18,7 @@ import (
 	"wiis/internal/money"
 	"wiis/internal/payroll"
 	"wiis/internal/payrollsvc"
+	"wiis/internal/privacy"
 	"wiis/internal/store"
 	"wiis/internal/store/storetest"
 	"wiis/internal/web/webtest"
@@ -117,7 +118,7 @@ func TestCertificationPagesRenderForTheirRolesWithinTheirRegion(t *testing.T) {
 			path string
 			want []string
 		}{
-			{auth.Teller, "/cert", []string{"待遇资格认证工作台", "周建华", idcode.MaskID(idLu), "吴秀兰", "已到期（宽限期内）"}},
+			{auth.Teller, "/cert", []string{"待遇资格认证工作台", "周建华", privacy.MaskID(idLu), "吴秀兰", "已到期（宽限期内）"}},
 			{auth.Teller, "/cert?status=current", []string{"吴秀兰", "数据比对"}},
 			{auth.Teller, "/cert?office=341502&q=周", []string{"周建华"}},
 			{auth.Teller, "/cert/persons/" + idLu, []string{idLu, "2024-08-01", "确认认证", "上门认证"}},

@@ -13,9 +13,9 @@ import (
 
 	"wiis/internal/apperr"
 	"wiis/internal/auth"
-	"wiis/internal/idcode"
 	"wiis/internal/money"
 	"wiis/internal/payrollsvc"
+	"wiis/internal/privacy"
 	"wiis/internal/web"
 )
 
@@ -59,7 +59,7 @@ func (h *handlers) receivables(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		rows = append(rows, receivableRow{open[i], idcode.MaskID(open[i].IDNumber), name})
+		rows = append(rows, receivableRow{open[i], privacy.MaskID(open[i].IDNumber), name})
 		total += open[i].Balance
 	}
 	pending, err := svc.WriteOffs(ctx, 0)
@@ -73,7 +73,7 @@ func (h *handlers) receivables(w http.ResponseWriter, r *http.Request) error {
 	var wos []writeOffRow
 	for _, wo := range pending {
 		if visible[wo.IDNumber] {
-			wos = append(wos, writeOffRow{wo, idcode.MaskID(wo.IDNumber), wo.ProposedBy == u.Username})
+			wos = append(wos, writeOffRow{wo, privacy.MaskID(wo.IDNumber), wo.ProposedBy == u.Username})
 		}
 	}
 	page, pages := paging(r, len(rows))
@@ -143,7 +143,7 @@ func (h *handlers) renderReceivable(w http.ResponseWriter, r *http.Request, stat
 	if err != nil {
 		return err
 	}
-	v.Rec, v.Masked = rec, idcode.MaskID(rec.IDNumber)
+	v.Rec, v.Masked = rec, privacy.MaskID(rec.IDNumber)
 	if v.Name, err = payeeName(ctx, h.s.DB, rec.IDNumber); err != nil {
 		return err
 	}
@@ -342,6 +342,6 @@ func (h *handlers) letter(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	h.s.Render(w, r, http.StatusOK, "overpay_letter", map[string]any{"Rec": rec, "Demand": ds[i], "Payee": name,
-		"Masked": idcode.MaskID(rec.IDNumber), "Months": est, "Issued": strings.SplitN(ds[i].IssuedAt, "T", 2)[0]})
+		"Masked": privacy.MaskID(rec.IDNumber), "Months": est, "Issued": strings.SplitN(ds[i].IssuedAt, "T", 2)[0]})
 	return nil
 }

@@ -7,8 +7,8 @@ import (
 	"strings"
 
 	"wiis/internal/apperr"
-	"wiis/internal/idcode"
 	"wiis/internal/payrollsvc"
+	"wiis/internal/privacy"
 	"wiis/internal/web"
 )
 
@@ -36,7 +36,7 @@ func (h *handlers) renderSelf(w http.ResponseWriter, r *http.Request, status int
 		return apperr.NotFoundf("ce.self.not_linked")
 	}
 	ctx := r.Context()
-	v.Masked = idcode.MaskID(id)
+	v.Masked = privacy.MaskID(id)
 	var n int
 	if err := h.s.DB.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM payroll_entitlements WHERE id_number = ?)
 		+ (SELECT COUNT(*) FROM beneficiaries WHERE id_number = ?)`, id, id).Scan(&n); err != nil {

@@ -13,9 +13,9 @@ import (
 	"wiis/internal/apperr"
 	"wiis/internal/audit"
 	"wiis/internal/auth"
-	"wiis/internal/idcode"
 	"wiis/internal/payroll"
 	"wiis/internal/payrollsvc"
+	"wiis/internal/privacy"
 	"wiis/internal/store"
 	"wiis/internal/web"
 )
@@ -75,7 +75,7 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 		if find != "" && !strings.Contains(st.Name, find) && !strings.Contains(st.IDNumber, strings.ToUpper(find)) {
 			continue
 		}
-		rows = append(rows, certRow{st, idcode.MaskID(st.IDNumber)})
+		rows = append(rows, certRow{st, privacy.MaskID(st.IDNumber)})
 	}
 	page, pages := paging(r, len(rows))
 	shown := rows[min((page-1)*pageSize, len(rows)):min(page*pageSize, len(rows))]
@@ -111,7 +111,7 @@ func (h *handlers) notices(w http.ResponseWriter, r *http.Request) error {
 	}
 	rows := make([]certRow, 0, len(list))
 	for _, st := range list {
-		rows = append(rows, certRow{st, idcode.MaskID(st.IDNumber)})
+		rows = append(rows, certRow{st, privacy.MaskID(st.IDNumber)})
 	}
 	h.s.Render(w, r, http.StatusOK, "cert_notices", map[string]any{"Rows": rows, "Office": office,
 		"Today": today().Format(time.DateOnly)})
@@ -260,7 +260,7 @@ func (h *handlers) withheld(w http.ResponseWriter, r *http.Request) error {
 			seen[x.IDNumber] = ok
 		}
 		if ok {
-			rows = append(rows, withheldRow{x, idcode.MaskID(x.IDNumber), x.Cause == payrollsvc.CauseCertification})
+			rows = append(rows, withheldRow{x, privacy.MaskID(x.IDNumber), x.Cause == payrollsvc.CauseCertification})
 		}
 	}
 	page, pages := paging(r, len(rows))
