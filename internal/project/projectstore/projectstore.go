@@ -54,7 +54,7 @@ func Register(ctx context.Context, db *store.DB, by audit.Actor, p project.Proje
 		}
 		p.Rate = r
 	} else if p.Rate.Rat().Sign() < 0 || p.Rate.Rat().Cmp(contrib.MustRate("0.05").Rat()) > 0 {
-		return p, apperr.Invalidf("rate", "费率应在 0 与 5%% 之间 / the rate must be between 0 and 5%%")
+		return p, apperr.Invalidf("rate", "费率应大于0且不超过0.05 / the rate must be above 0 and at most 0.05")
 	}
 	err := db.InTx(ctx, func(tx *store.Tx) error {
 		emp, err := enroll.GetEmployer(ctx, tx, p.USCC)
