@@ -175,4 +175,3 @@ func (h *handlers) apiAccident(w http.ResponseWriter, r *http.Request) error {
 	}
 	return web.WriteJSON(w, http.StatusCreated, a)
 }
-
