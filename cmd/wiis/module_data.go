@@ -1,0 +1,4 @@
+package main
+
+// The data exchange page: interchange exports and uploads (/data).
+import _ "wiis/internal/ui/dataui"

@@ -1,0 +1,4 @@
+package main
+
+// Project-based enrollment for construction: pages and API (/projects, /api/v1/projects).
+import _ "wiis/internal/ui/projectui"
