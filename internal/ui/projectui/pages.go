@@ -9,8 +9,8 @@ import (
 	"wiis/internal/apperr"
 	"wiis/internal/contrib"
 	"wiis/internal/enroll"
-	"wiis/internal/idcode"
 	"wiis/internal/money"
+	"wiis/internal/privacy"
 	"wiis/internal/project"
 	"wiis/internal/project/projectstore"
 	"wiis/internal/web"
@@ -126,10 +126,10 @@ func (h *handlers) renderDetail(w http.ResponseWriter, r *http.Request, status i
 	v := detailData{D: d, Form: form, Errors: errs, Done: r.URL.Query().Get("done"), MayPay: PermPay.Allows(web.CurrentUser(r)),
 		Today: localNow().Format("2006-01-02")}
 	for _, l := range d.Roster {
-		v.Roster = append(v.Roster, rosterView{l, idcode.MaskID(l.IDNumber)})
+		v.Roster = append(v.Roster, rosterView{l, privacy.MaskID(l.IDNumber)})
 	}
 	for _, a := range d.Accidents {
-		v.Accidents = append(v.Accidents, accidentView{a, idcode.MaskID(a.IDNumber)})
+		v.Accidents = append(v.Accidents, accidentView{a, privacy.MaskID(a.IDNumber)})
 	}
 	if v.Form == nil {
 		v.Form = map[string]string{"from_date": v.Today, "to_date": v.Today, "paid_on": v.Today}
