@@ -66,23 +66,24 @@ func SeedDemo(ctx context.Context, db *store.DB) ([]demo.Login, error) {
 		if err := seedCertifications(ctx, s, today); err != nil {
 			return nil, err
 		}
-	}
-	// Suspend from this month, or from the next when this month's payroll already ran (the
-	// payroll seeder may have run first): suspending a month paid would make it overpaid.
-	month := payroll.MonthOf(today.Year(), today.Month())
-	from := month
-	if _, err := s.GetRun(ctx, month); err == nil {
-		from++
-	}
-	if _, err := s.SuspendOverdue(ctx, from, demoActor); err != nil {
-		return nil, err
+		// Suspend from this month, or from the next when this month's payroll already ran
+		// (the payroll seeder may have run first): suspending a month paid would make it
+		// overpaid. Once only: on a later run the next month's due dates would suspend more.
+		month := payroll.MonthOf(today.Year(), today.Month())
+		from := month
+		if _, err := s.GetRun(ctx, month); err == nil {
+			from++
+		}
+		if _, err := s.SuspendOverdue(ctx, from, demoActor); err != nil {
+			return nil, err
+		}
 	}
 	if _, err := db.Exec(ctx, `UPDATE users SET person_id_number = (SELECT MIN(e.id_number) FROM payroll_entitlements e
 			WHERE e.region LIKE '3415%' AND EXISTS (SELECT 1 FROM enrollment_events v WHERE v.id_number = e.id_number))
 		WHERE username = 'worker' AND COALESCE(person_id_number, '') = ''`); err != nil {
 		return nil, err
 	}
-	return nil, seedLateDeath(ctx, s, month)
+	return nil, seedLateDeath(ctx, s, payroll.MonthOf(today.Year(), today.Month()))
 }
 
 // seedCertifications certifies the city's beneficiaries by their place in ID order: 30% by

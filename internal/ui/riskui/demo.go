@@ -18,19 +18,21 @@ const demoInvestigator = "risk_investigator"
 // SeedRisk scans the demo city as of the current month and stores its alerts, then works a
 // few of them as an investigator would, audited like the pages do: one under investigation
 // with a note, one closed as a false alarm, one assigned. Idempotent: scanning again never
-// duplicates an open alert, and the alerts are worked only when none has been yet.
+// duplicates an open alert, and a city already seeded (some alert worked) is left as it is.
 func SeedRisk(ctx context.Context, db *store.DB) ([]demo.Login, error) {
 	now := time.Now()
 	by := audit.Actor{Username: "system:demo"}
-	if _, _, err := riskstore.ScanAndStore(ctx, db, riskstore.CurrentMonth(now), by, now); err != nil {
-		return nil, err
-	}
 	var worked int
 	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM risk_alerts WHERE assignee IS NOT NULL`).Scan(&worked); err != nil {
 		return nil, err
 	}
 	if worked > 0 {
+		// Seeded before: a second run changes nothing (the daily scan of serve keeps the
+		// alerts current).
 		return nil, nil
+	}
+	if _, _, err := riskstore.ScanAndStore(ctx, db, riskstore.CurrentMonth(now), by, now); err != nil {
+		return nil, err
 	}
 	open, err := riskstore.List(ctx, db, riskstore.Filter{Status: riskstore.StatusOpen, Limit: 3})
 	if err != nil {
