@@ -11,6 +11,7 @@ import (
 	"wiis/internal/benefit"
 	"wiis/internal/interchange"
 	"wiis/internal/payrollsvc"
+	"wiis/internal/risk/riskstore"
 	"wiis/internal/store"
 	"wiis/internal/web/webload"
 )
@@ -68,5 +69,16 @@ func init() {
 		return bench.Result{Name: "payroll", Size: n, Unit: "s", Value: m.Run.Seconds(), Baseline: m.Raw.Seconds(), Goal: "≥ 0.33 (within 3×)",
 			Base: "inserting the same number of payment rows the fastest plain way (prepared statement / COPY)",
 			Note: fmt.Sprintf("a month's run for N entitlements with its bank file; peak heap %.1f MB", float64(m.PeakHeap)/(1<<20))}, nil
+	}})
+}
+
+func init() {
+	bench.Register(bench.Bench{Name: "risk", NeedsDB: true, DefaultSize: 100000, Run: func(ctx context.Context, db *store.DB, n int) (bench.Result, error) {
+		m, err := riskstore.Measure(ctx, db, n)
+		if err != nil {
+			return bench.Result{}, err
+		}
+		return bench.Result{Name: "risk", Size: n, Unit: "s", Value: m.Scan.Seconds(), Baseline: m.Read.Seconds(), Goal: "1,000,000 persons ≤ 60 s",
+			Base: "one full read of enrollment_events into Go", Note: fmt.Sprintf("R01–R10 over N persons, 24 months; %d alerts", m.Alerts)}, nil
 	}})
 }
