@@ -41,6 +41,8 @@ const (
 	RestrictedUse           Reason = "restricted_use"
 	OverPriceLimit          Reason = "over_price_limit"
 	TravelNotApproved       Reason = "travel_not_approved"
+	OutsideRehabPlan        Reason = "outside_rehab_plan"
+	OutsideRehabPeriod      Reason = "outside_rehab_period"
 )
 
 // ReasonText is the Chinese text of each reason.
@@ -63,6 +65,8 @@ var ReasonText = map[Reason]string{
 	RestrictedUse:           "限定支付范围项目，需人工审核适应症",
 	OverPriceLimit:          "超过目录限价，超出部分不予支付",
 	TravelNotApproved:       "统筹地区以外就医未经经办机构同意（条例第三十条）",
+	OutsideRehabPlan:        "不在批准的康复计划项目内",
+	OutsideRehabPeriod:      "康复日期不在批准的康复计划期内（计划开始前或结束后）",
 }
 
 // Text returns the Chinese text of the reason ("" for none).

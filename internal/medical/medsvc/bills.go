@@ -48,6 +48,9 @@ type BillInput struct {
 	Lines           []medical.Line  `json:"lines"`
 	Stay            *Stay           `json:"stay,omitempty"`
 	Travel          *medical.Travel `json:"travel,omitempty"`
+	// RehabCaseID links the bill to a rehabilitation case (issue 11): its lines are audited
+	// against the case's approved plan as well, and it is posted as rehabilitation.
+	RehabCaseID int64 `json:"rehab_case_id,omitempty"`
 }
 
 // BillLine is a stored line with its audit and review (the result's line_no repeats the
@@ -75,6 +78,7 @@ type Bill struct {
 	Accepted        money.Amount `json:"accepted"`
 	SettledOn       string       `json:"settled_on,omitempty"`
 	PostingID       int64        `json:"posting_id,omitempty"`
+	RehabCaseID     int64        `json:"rehab_case_id,omitempty"`
 	Lines           []BillLine   `json:"lines"`
 }
 
@@ -121,6 +125,13 @@ func (s *Service) SubmitBill(ctx context.Context, actor string, in BillInput) (B
 		}
 		results := medical.AuditBill(medical.BillContext{Institution: inst, Known: known, Emergency: in.Emergency,
 			Injury: inj, Catalogue: cat, Diagnosis: in.Diagnosis, Seen: seen}, in.Lines)
+		if in.RehabCaseID != 0 {
+			plan, err := rehabPlan(ctx, tx, in.RehabCaseID, det.WorkerID, in.InstitutionCode)
+			if err != nil {
+				return err
+			}
+			auditRehab(plan, in.Lines, results)
+		}
 		lines := make([]BillLine, len(in.Lines))
 		for i, l := range in.Lines {
 			lines[i] = BillLine{Line: l, Result: results[i]}
@@ -140,7 +151,7 @@ func (s *Service) SubmitBill(ctx context.Context, actor string, in BillInput) (B
 			}
 		}
 		b := Bill{BillNo: in.BillNo, Channel: in.Channel, InstitutionCode: in.InstitutionCode, DeterminationID: det.ID,
-			WorkerID: det.WorkerID, Region: det.Region, State: BillReviewing, Lines: lines}
+			WorkerID: det.WorkerID, Region: det.Region, State: BillReviewing, Lines: lines, RehabCaseID: in.RehabCaseID}
 		b.total()
 		if b.ID, err = insertBill(ctx, tx, b, in, actor, s.stamp()); err != nil {
 			return err
@@ -219,9 +230,10 @@ func seenKeys(ctx context.Context, q store.Querier, worker, institution string, 
 func insertBill(ctx context.Context, tx *store.Tx, b Bill, in BillInput, actor, at string) (int64, error) {
 	var id int64
 	err := tx.QueryRow(ctx, `INSERT INTO medical_bills (bill_no, channel, institution_code, determination_id, worker_id, region,
-			diagnosis, emergency, state, billed, accepted, submitted_by, submitted_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, b.BillNo, b.Channel, b.InstitutionCode, b.DeterminationID,
-		b.WorkerID, b.Region, in.Diagnosis, boolInt(in.Emergency), b.State, int64(b.Billed), int64(b.Accepted), actor, at).Scan(&id)
+			diagnosis, emergency, state, billed, accepted, submitted_by, submitted_at, rehab_case_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, b.BillNo, b.Channel, b.InstitutionCode, b.DeterminationID,
+		b.WorkerID, b.Region, in.Diagnosis, boolInt(in.Emergency), b.State, int64(b.Billed), int64(b.Accepted), actor, at,
+		nullID(b.RehabCaseID)).Scan(&id)
 	if store.IsUniqueViolation(err) {
 		return 0, apperr.Conflictf("bill_no", "单据号 %s 已提交 / bill %s was already submitted", b.BillNo, b.BillNo)
 	}
@@ -251,10 +263,10 @@ func loadBill(ctx context.Context, q store.Querier, id int64) (Bill, error) {
 	b := Bill{ID: id}
 	var billed, accepted int64
 	var settled sql.NullString
-	var posting sql.NullInt64
+	var posting, rehab sql.NullInt64
 	err := q.QueryRow(ctx, `SELECT version, bill_no, channel, institution_code, determination_id, worker_id, region, state,
-			billed, accepted, settled_on, posting_id FROM medical_bills WHERE id = ?`, id).Scan(&b.Version, &b.BillNo, &b.Channel,
-		&b.InstitutionCode, &b.DeterminationID, &b.WorkerID, &b.Region, &b.State, &billed, &accepted, &settled, &posting)
+			billed, accepted, settled_on, posting_id, rehab_case_id FROM medical_bills WHERE id = ?`, id).Scan(&b.Version, &b.BillNo, &b.Channel,
+		&b.InstitutionCode, &b.DeterminationID, &b.WorkerID, &b.Region, &b.State, &billed, &accepted, &settled, &posting, &rehab)
 	if errors.Is(err, sql.ErrNoRows) {
 		return b, apperr.NotFoundf("医疗费单据 %d 不存在 / bill %d not found", id, id)
 	}
@@ -262,6 +274,7 @@ func loadBill(ctx context.Context, q store.Querier, id int64) (Bill, error) {
 		return b, err
 	}
 	b.Billed, b.Accepted, b.SettledOn, b.PostingID = money.Amount(billed), money.Amount(accepted), settled.String, posting.Int64
+	b.RehabCaseID = rehab.Int64
 	rows, err := q.Query(ctx, `SELECT line_no, kind, code, name, on_date, qty, unit_price, amount, diagnosis, decision, reason,
 			reason_text, formula, accepted, reviewed_by, review_note FROM medical_bill_lines WHERE bill_id = ? ORDER BY line_no`, id)
 	if err != nil {

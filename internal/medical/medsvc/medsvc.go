@@ -315,11 +315,17 @@ func standards(ctx context.Context, q store.Querier, region string, on calendar.
 	return std, err
 }
 
-// postSettlement posts the accepted total of a bill to the fund ledger as medical expenditure.
+// postSettlement posts the accepted total of a bill to the fund ledger as medical
+// expenditure, or as rehabilitation expenditure when the bill belongs to a rehabilitation
+// case (fund.md's categories keep 康复费 apart from 医疗费).
 func postSettlement(ctx context.Context, tx *store.Tx, actor string, b Bill, on calendar.Date) (int64, error) {
 	if b.Accepted <= 0 {
 		return 0, nil
 	}
+	category, memo := "medical", "工伤医疗费 "
+	if b.RehabCaseID != 0 {
+		category, memo = "rehabilitation", "工伤康复费 "
+	}
 	return ledger.Post(ctx, tx, audit.Actor{Username: actor}, "medical_bill", b.BillNo,
-		fund.Expense(b.Region, on.String(), "medical", b.Accepted, "工伤医疗费 "+b.BillNo))
+		fund.Expense(b.Region, on.String(), category, b.Accepted, memo+b.BillNo))
 }

@@ -7,6 +7,7 @@ import (
 
 	"wiis/internal/audit"
 	"wiis/internal/demo"
+	"wiis/internal/money"
 	"wiis/internal/payroll"
 	"wiis/internal/payrollsvc"
 	"wiis/internal/store"
@@ -21,8 +22,10 @@ const demoActor = "system:demo"
 // records a year of certifications through every channel — most beneficiaries certified,
 // some due soon (the notices), some due within the grace period, every tenth never certified
 // and so suspended from the current month — links the demo "worker" account to a
-// beneficiary when it is not linked yet, and records one death three months late over
-// legacy payments, which leaves a receivable for the overpayment pages. It does nothing
+// beneficiary when it is not linked yet, records one death three months late over legacy
+// payments, which leaves a receivable demanded from the estate, and corrects a survivor
+// pension paid with the lone-elder extra four months late, which leaves a receivable the
+// survivor's continuing pension sets off (seedCorrection). It does nothing
 // before the city is loaded, does not depend on the payroll seeder's order, and is
 // idempotent: each part is guarded by what it left.
 func SeedDemo(ctx context.Context, db *store.DB) ([]demo.Login, error) {
@@ -83,7 +86,11 @@ func SeedDemo(ctx context.Context, db *store.DB) ([]demo.Login, error) {
 		WHERE username = 'worker' AND COALESCE(person_id_number, '') = ''`); err != nil {
 		return nil, err
 	}
-	return nil, seedLateDeath(ctx, s, payroll.MonthOf(today.Year(), today.Month()))
+	month := payroll.MonthOf(today.Year(), today.Month())
+	if err := seedLateDeath(ctx, s, month); err != nil {
+		return nil, err
+	}
+	return nil, seedCorrection(ctx, s, month)
 }
 
 // seedCertifications certifies the city's beneficiaries by their place in ID order: 30% by
@@ -164,5 +171,55 @@ func seedLateDeath(ctx context.Context, s *payrollsvc.Service, month payroll.Mon
 		return fmt.Errorf("late death: %w", err)
 	}
 	_, err = s.DetectOverpayments(ctx, demoActor)
+	return err
+}
+
+// seedCorrection corrects, four months late, the survivor pension of a parent paid the
+// 孤寡老人 extra: another parent of the deceased worker is found alive (a fact the region's
+// civil-affairs records bring late), so from four months back the pension is 30% of the
+// worker's wage instead of 40% (《工伤保险条例》 Art. 39), three quarters of what was paid.
+// The four months' extra — one month's former pension — becomes a receivable of the
+// survivor, who is still paid: the next run sets the whole corrected pension off against it
+// and leaves a quarter owed, the run after recovers the rest (payroll.md "Overpayments":
+// set-off where payments continue). The months are paid first as legacy payments when the
+// payroll seeder has not run them. Done once: a correction receivable by the demo marks it.
+func seedCorrection(ctx context.Context, s *payrollsvc.Service, month payroll.Month) error {
+	var n int
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM payroll_receivable_entries WHERE created_by = ? AND cause = ?`,
+		demoActor, payrollsvc.OverpaidCorrection).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	var ent int64
+	var id, bank, worker string
+	var amount int64
+	err := s.DB.QueryRow(ctx, `SELECT e.id, e.id_number, e.amount, e.bank_account, e.worker_id_number FROM payroll_entitlements e
+		JOIN payroll_certifications c ON c.id_number = e.id_number AND c.channel = ?
+		WHERE e.item = ? AND e.relation = 'parent' AND e.orphan_or_lone = 1 AND e.region LIKE '3415%'
+			AND e.end_month IS NULL AND e.start_month <= ?
+			AND NOT EXISTS (SELECT 1 FROM deaths d WHERE d.id_number = e.id_number)
+			AND NOT EXISTS (SELECT 1 FROM payroll_receivables r WHERE r.id_number = e.id_number)
+			AND NOT EXISTS (SELECT 1 FROM users u WHERE u.person_id_number = e.id_number)
+		ORDER BY e.id_number LIMIT 1`, payroll.ChannelCounter, payroll.SurvivorPension, (month-4).String()).
+		Scan(&ent, &id, &amount, &bank, &worker)
+	if err != nil {
+		return fmt.Errorf("correction: %w", err)
+	}
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		for m := month - 4; m < month; m++ {
+			if _, err := tx.Exec(ctx, `INSERT INTO payments (id_number, item, month, amount, bank_account, source)
+				VALUES (?, ?, ?, ?, ?, 'import') ON CONFLICT (id_number, item, month) DO NOTHING`, id, payroll.SurvivorPension, m.String(), amount, bank); err != nil {
+				return err
+			}
+		}
+		// The region's record is corrected too, so the next import keeps the flag off.
+		_, err := tx.Exec(ctx, `UPDATE beneficiaries SET orphan_or_lone = ? WHERE id_number = ? AND item = ? AND worker_id_number = ?`,
+			0, id, payroll.SurvivorPension, worker)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("correction: %w", err)
+	}
+	_, err = s.CorrectAmount(ctx, ent, month-4, money.Amount(amount*3/4),
+		"民政比对：工亡职工另一父母在世，不属孤寡老人，自"+(month-4).String()+"起按30%核定", demoActor)
 	return err
 }

@@ -66,7 +66,7 @@ func TestDemoCertificationSeedsEveryStatusAndIsIdempotent(t *testing.T) {
 		t.Error("nothing withheld in the current month")
 	}
 	open, err := s.OpenReceivables(ctx)
-	if err != nil || len(open) != 1 || open[0].Balance <= 0 {
+	if err != nil || len(open) != 2 || open[0].Balance <= 0 || open[1].Balance <= 0 {
 		t.Fatalf("receivables %+v %v", open, err)
 	}
 	t.Logf("statuses %v, suspended %d of %d, receivable %s %s, counts %v", by, suspended, len(list), open[0].IDNumber, open[0].Balance, first)

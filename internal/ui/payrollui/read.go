@@ -107,6 +107,33 @@ func suspended(ctx context.Context, q store.Querier, m payroll.Month) ([]suspend
 	return out, err
 }
 
+// setOffRow is an overpayment set off against a line of the run (payroll.md
+// "Overpayments"), with the payee's receivable and what it still owes.
+type setOffRow struct {
+	ReceivableID    int64
+	ID, Name, Item  string
+	Amount, Balance money.Amount
+}
+
+func setOffs(ctx context.Context, q store.Querier, m payroll.Month) ([]setOffRow, error) {
+	var out []setOffRow
+	err := each(ctx, q, `SELECT r.id, r.id_number, COALESCE((SELECT MIN(e.name) FROM payroll_entitlements e WHERE e.id_number = r.id_number), ''),
+			x.item, SUM(x.amount), r.balance
+		FROM payroll_receivable_entries x JOIN payroll_receivables r ON r.id = x.receivable_id
+		WHERE x.kind = 'setoff' AND x.ref = ?
+		GROUP BY r.id, r.id_number, x.item, r.balance ORDER BY r.id_number, x.item`, []any{payrollsvc.Source(m)}, func(r *sql.Rows) error {
+		var x setOffRow
+		var a, b int64
+		if err := r.Scan(&x.ReceivableID, &x.ID, &x.Name, &x.Item, &a, &b); err != nil {
+			return err
+		}
+		x.ID, x.Amount, x.Balance = privacy.MaskID(x.ID), money.Amount(a), money.Amount(b)
+		out = append(out, x)
+		return nil
+	})
+	return out, err
+}
+
 // adjustmentRow is an adjustment applied before.
 type adjustmentRow struct {
 	Effective, By, At string

@@ -10,6 +10,7 @@ import (
 
 	"wiis/internal/apperr"
 	"wiis/internal/audit"
+	"wiis/internal/money"
 	"wiis/internal/payroll"
 	"wiis/internal/payrollsvc"
 	"wiis/internal/risk/riskstore"
@@ -65,6 +66,8 @@ type runData struct {
 	NextURL    string
 	Held       []heldRow
 	Suspended  []suspendedRow
+	SetOffs    []setOffRow
+	SetOff     money.Amount // kept back from the run's lines for overpayments, all units
 	Failed     []failedRow
 	CanApprove bool
 	Preparer   bool
@@ -117,6 +120,12 @@ func (h *handlers) renderRun(w http.ResponseWriter, r *http.Request, status int,
 	}
 	if d.Suspended, err = suspended(ctx, h.db, m); err != nil {
 		return err
+	}
+	if d.SetOffs, err = setOffs(ctx, h.db, m); err != nil {
+		return err
+	}
+	for _, u := range d.Run.Units {
+		d.SetOff += u.SetOff
 	}
 	if d.Failed, err = failedLines(ctx, h.db, m); err != nil {
 		return err

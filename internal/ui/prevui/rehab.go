@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"wiis/internal/medical/medsvc"
 
 	"wiis/internal/prevention"
 	"wiis/internal/prevention/prevstore"
@@ -70,6 +71,7 @@ func (h *handlers) openRehab(w http.ResponseWriter, r *http.Request) error {
 type rehabData struct {
 	C            prevention.RehabCase
 	Events       []prevstore.RehabEvent
+	Bills        []medsvc.Bill // the case's bills, through the medical audit
 	Actions      []prevention.RehabAction
 	Institutions []prevstore.Institution
 	Modes        []prevention.Code
@@ -93,6 +95,9 @@ func (h *handlers) renderRehab(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	d.C, d.Events = c, evs
+	if d.Bills, err = (&medsvc.Service{DB: h.db}).RehabBills(r.Context(), c.ID); err != nil {
+		return err
+	}
 	for _, a := range prevention.RehabActions {
 		if c.State.Allowed(a) {
 			d.Actions = append(d.Actions, a)
