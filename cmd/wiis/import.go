@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/term"
 
+	"wiis/internal/audit"
 	"wiis/internal/cli"
 	"wiis/internal/interchange"
 )
@@ -69,7 +70,7 @@ func runImport(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
 	}
 	defer db.Close()
 
-	opts := interchange.Options{Problems: out, BatchSize: *batch}
+	opts := interchange.Options{Problems: out, BatchSize: *batch, Actor: audit.Actor{Username: "cli:import", RemoteAddr: "local"}}
 	if isTerminal(env.Stdout) && isTerminal(env.Stderr) {
 		opts.Progress = env.Stderr
 	}

@@ -13,6 +13,8 @@ import (
 
 	"github.com/schollz/progressbar/v3"
 
+	"wiis/internal/apperr"
+	"wiis/internal/audit"
 	"wiis/internal/store"
 )
 
@@ -30,6 +32,9 @@ type Options struct {
 	// KeepProblems is how many RowErrors Report.Problems keeps (default 1,000), so memory
 	// stays flat on a file that is wrong on every line; all of them go to Problems.
 	KeepProblems int
+	// Actor is who the audit records of row-applied files (Layout.Apply) name; the zero value
+	// records "system".
+	Actor audit.Actor
 }
 
 // FileStats counts one file's rows. Read = Imported + Updated + Unchanged + Rejected.
@@ -241,6 +246,9 @@ func (im *importer) file(ctx context.Context, path string, l *Layout) (FileStats
 	if err != nil {
 		return st, err
 	}
+	if l.Apply != nil {
+		return im.apply(ctx, r, bar, st)
+	}
 	sess, err := openSession(ctx, im.db)
 	if err != nil {
 		r.Close()
@@ -277,6 +285,50 @@ func (im *importer) file(ctx context.Context, path string, l *Layout) (FileStats
 	}
 	im.rep.Files = append(im.rep.Files, st)
 	return st, nil
+}
+
+// apply imports a file of a layout with Apply, row by row, each row in its own transaction.
+func (im *importer) apply(ctx context.Context, r *Reader, bar *progressbar.ProgressBar, st FileStats) (FileStats, error) {
+	defer r.Close()
+	l := r.Layout
+	by := im.opts.Actor
+	if by.Username == "" {
+		by.Username = "system"
+	}
+	var err error
+	for err == nil && r.Next() {
+		st.Read++
+		row := r.Row()
+		if row == nil {
+			im.reject(&st, append([]*RowError(nil), r.Errors()...))
+			continue
+		}
+		stored, aerr := l.Apply(ctx, im.db, by, row)
+		var ae *apperr.Error
+		switch {
+		case aerr == nil && stored:
+			st.Imported++
+		case aerr == nil:
+			st.Unchanged++
+		case errors.As(aerr, &ae) && ae.Code != apperr.Internal:
+			col := ae.Field
+			if l.Index(col) < 0 {
+				col = l.Key[0]
+			}
+			im.reject(&st, []*RowError{{File: st.File, Line: r.Line(), Column: col, Reason: fmt.Sprintf(ae.Message, ae.Args...)}})
+		default:
+			err = fmt.Errorf("%s:%d: %w", st.File, r.Line(), aerr)
+		}
+	}
+	if err == nil {
+		err = r.Err()
+	}
+	if bar != nil {
+		bar.Finish()
+		fmt.Fprintln(im.opts.Progress)
+	}
+	im.rep.Files = append(im.rep.Files, st)
+	return st, err
 }
 
 func (im *importer) bar(path string, l *Layout) *progressbar.ProgressBar {

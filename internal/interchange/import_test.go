@@ -238,7 +238,9 @@ func TestXLSXOfTheSampleImportsLikeTheCSV(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		dir := t.TempDir()
 		for _, l := range Layouts {
-			toXLSX(t, filepath.Join(src, l.File()), filepath.Join(dir, l.Name+".xlsx"))
+			if _, err := os.Stat(filepath.Join(src, l.File())); err == nil {
+				toXLSX(t, filepath.Join(src, l.File()), filepath.Join(dir, l.Name+".xlsx"))
+			}
 		}
 		rep, out := importDir(t, db, dir)
 		want := make([]FileStats, len(wantSample))

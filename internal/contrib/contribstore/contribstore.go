@@ -216,28 +216,50 @@ func dayNumber(t time.Time) int {
 	return int(time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Unix() / 86400)
 }
 
-// RecordCollection stores an amount the tax authority collected for an employer's month.
+// RecordCollection stores an amount the tax authority collected for an employer's month and
+// posts it to the fund ledger. A collection already recorded for the same employer, month and
+// day is refused as a conflict.
 func RecordCollection(ctx context.Context, db *store.DB, by audit.Actor, uscc, month string, amount money.Amount, on string) error {
+	_, err := collect(ctx, db, by, uscc, month, amount, on, false)
+	return err
+}
+
+// ImportCollection is RecordCollection for a row of an import file: the same collection again
+// (same employer, month, day and amount) is not an error but reports stored = false, so a file
+// imports idempotently. A stored collection with another amount is a conflict on "amount": the
+// money is in the ledger, and a correction is a reversal there, not an overwrite.
+func ImportCollection(ctx context.Context, db *store.DB, by audit.Actor, uscc, month string, amount money.Amount, on string) (stored bool, err error) {
+	return collect(ctx, db, by, uscc, month, amount, on, true)
+}
+
+func collect(ctx context.Context, db *store.DB, by audit.Actor, uscc, month string, amount money.Amount, on string, sameIsUnchanged bool) (bool, error) {
 	if _, err := coverage.ParseMonth(month); err != nil {
-		return apperr.Invalidf("month", "月份格式应为 YYYY-MM / month must be YYYY-MM")
+		return false, apperr.Invalidf("month", "月份格式应为 YYYY-MM / month must be YYYY-MM")
 	}
 	if _, err := time.Parse("2006-01-02", on); err != nil {
-		return apperr.Invalidf("collected_on", "日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD")
+		return false, apperr.Invalidf("collected_on", "日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD")
 	}
 	if amount <= 0 {
-		return apperr.Invalidf("amount", "金额必须大于零 / amount must be positive")
+		return false, apperr.Invalidf("amount", "金额必须大于零 / amount must be positive")
 	}
-	return db.InTx(ctx, func(tx *store.Tx) error {
+	stored := false
+	err := db.InTx(ctx, func(tx *store.Tx) error {
 		emp, err := enroll.GetEmployer(ctx, tx, uscc)
 		if err != nil {
 			return err
 		}
-		var exists int
-		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM contributions_collected WHERE uscc = ? AND month = ? AND collected_on = ?`, uscc, month, on).Scan(&exists); err != nil {
-			return err
-		}
-		if exists > 0 {
+		var have int64
+		err = tx.QueryRow(ctx, `SELECT amount FROM contributions_collected WHERE uscc = ? AND month = ? AND collected_on = ?`, uscc, month, on).Scan(&have)
+		switch {
+		case err == nil && sameIsUnchanged && money.Amount(have) == amount:
+			return nil
+		case err == nil && sameIsUnchanged:
+			return apperr.Conflictf("amount", "该笔征缴已登记为 %s 元，更正须在基金账务中冲销 / already recorded as %s; correct it by a ledger reversal",
+				money.Amount(have).String(), money.Amount(have).String())
+		case err == nil:
 			return apperr.Conflictf("collected_on", "该笔征缴已登记 / this collection is already recorded")
+		case !errors.Is(err, sql.ErrNoRows):
+			return err
 		}
 		// The money enters the fund of the employer's city (the accounting unit) the same day.
 		unit := emp.Region[:4] + "00"
@@ -249,10 +271,12 @@ func RecordCollection(ctx context.Context, db *store.DB, by audit.Actor, uscc, m
 		if err != nil {
 			return err
 		}
+		stored = true
 		_, err = audit.Append(ctx, tx, audit.Record{Action: "contribution.collected", Entity: "employer", EntityID: uscc,
 			After: map[string]string{"month": month, "amount": amount.String(), "collected_on": on}}.By(by))
 		return err
 	})
+	return stored && err == nil, err
 }
 
 // ProposeFloat evaluates an employer's floating rate for the year starting on effective

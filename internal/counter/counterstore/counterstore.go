@@ -119,8 +119,8 @@ func Calendar(ctx context.Context, q store.Querier, region string, on time.Time)
 // Open accepts an item at a desk (or online) for a subject and stores the ticket with its
 // receipt number. The teller must hold one of the item's roles (the catalogue drives what a
 // teller can do). Errors: invalid (missing materials, named), forbidden, not_found.
-func Open(ctx context.Context, db *store.DB, by audit.Actor, roles []string, code, subject, office, channel string, materials []string, now time.Time) (counter.Ticket, error) {
-	return open(ctx, db, by, code, subject, office, channel, materials, now, func(it counter.Item) error {
+func Open(ctx context.Context, db *store.DB, by audit.Actor, roles []string, code, subject, office, channel string, materials []string, now time.Time, files ...MaterialFile) (counter.Ticket, error) {
+	return open(ctx, db, by, code, subject, office, channel, materials, now, files, func(it counter.Item) error {
 		if !anyRole(roles, it.Roles) {
 			return apperr.Forbiddenf("您的角色不能办理事项 %s / your role cannot handle %s", it.Name, it.Code)
 		}
@@ -134,7 +134,7 @@ func Open(ctx context.Context, db *store.DB, by audit.Actor, roles []string, cod
 // its workers, a worker for themselves). Errors: invalid (missing materials), forbidden (not
 // offered online), not_found.
 func OpenOnline(ctx context.Context, db *store.DB, by audit.Actor, code, subject, office string, materials []string, now time.Time) (counter.Ticket, error) {
-	return open(ctx, db, by, code, subject, office, "online", materials, now, func(it counter.Item) error {
+	return open(ctx, db, by, code, subject, office, "online", materials, now, nil, func(it counter.Item) error {
 		if !it.Online {
 			return apperr.Forbiddenf("事项 %s 不在网上办理 / %s is not offered online", it.Name, it.Code)
 		}
@@ -142,7 +142,7 @@ func OpenOnline(ctx context.Context, db *store.DB, by audit.Actor, code, subject
 	})
 }
 
-func open(ctx context.Context, db *store.DB, by audit.Actor, code, subject, office, channel string, materials []string, now time.Time, may func(counter.Item) error) (counter.Ticket, error) {
+func open(ctx context.Context, db *store.DB, by audit.Actor, code, subject, office, channel string, materials []string, now time.Time, files []MaterialFile, may func(counter.Item) error) (counter.Ticket, error) {
 	var t counter.Ticket
 	err := db.InTx(ctx, func(tx *store.Tx) error {
 		it, err := Item(ctx, tx, code)
@@ -185,8 +185,10 @@ func open(ctx context.Context, db *store.DB, by audit.Actor, code, subject, offi
 			return err
 		}
 		t.Version = 1
-		_, err = audit.Append(ctx, tx, audit.Record{Action: "ticket.open", Entity: "ticket", EntityID: t.No, After: t}.By(by))
-		return err
+		if _, err = audit.Append(ctx, tx, audit.Record{Action: "ticket.open", Entity: "ticket", EntityID: t.No, After: t}.By(by)); err != nil {
+			return err
+		}
+		return fileMaterials(ctx, tx, by, t, files, now)
 	})
 	return t, err
 }

@@ -25,6 +25,11 @@ var messages = web.Messages{
 	"cu.counter.ticket_not_found":   {Zh: "未找到该受理单", En: "Ticket not found"},
 	"cu.counter.item_not_yours":     {Zh: "您的角色不能办理该事项", En: "Your role cannot handle this item"},
 	"cu.counter.missing_materials":  {Zh: "缺少材料：%s", En: "Missing materials: %s"},
+	"cu.counter.file_too_big":       {Zh: "材料“%s”的文件超过 %d MB", En: "The file for “%s” is larger than %d MB"},
+	"cu.counter.files_too_big":      {Zh: "上传的文件合计超过 %d MB", En: "The uploaded files exceed %d MB in all"},
+	"cu.counter.file_not_found":     {Zh: "未找到该材料文件", En: "Material file not found"},
+	"cu.start.file_hint":            {Zh: "扫描件、照片或 PDF", En: "Scan, photo or PDF"},
+	"cu.field.files":                {Zh: "材料电子件", En: "Material files"},
 	"cu.counter.region_outside":     {Zh: "该地区不在您的辖区内", En: "That region is outside your scope"},
 
 	"cu.desk.title": {Zh: "综合柜员工作台", En: "Teller workstation"}, "cu.desk.search": {Zh: "查找", En: "Find"},

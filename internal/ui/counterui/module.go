@@ -94,8 +94,9 @@ func install(s *web.Server) {
 		{Method: "GET", Pattern: "/counter/persons/{id}", Perm: PermDesk, Handler: h.personPage},
 		{Method: "GET", Pattern: "/counter/employers/{uscc}", Perm: PermDesk, Handler: h.employerPage},
 		{Method: "GET", Pattern: "/counter/start/{code}", Perm: PermDesk, Handler: h.startForm},
-		{Method: "POST", Pattern: "/counter/start/{code}", Perm: PermDesk, Handler: h.startSubmit},
+		{Method: "POST", Pattern: "/counter/start/{code}", Perm: PermDesk, Handler: h.startSubmit, MaxBody: maxStartBody},
 		{Method: "GET", Pattern: "/counter/tickets/{id}", Perm: PermTicket, Handler: h.receiptPage},
+		{Method: "GET", Pattern: "/counter/tickets/{id}/files/{file}", Perm: PermTicket, Handler: h.ticketFile},
 		{Method: "GET", Pattern: "/counter/figures", Perm: PermFigures, Handler: h.figuresPage, Nav: "cu.figures.nav"},
 
 		{Method: "GET", Pattern: "/review", Perm: PermReview, Handler: h.reviewQueue, Nav: "cu.review.nav"},

@@ -4,7 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
+	"path/filepath"
 	"strconv"
 	"strings"
 
@@ -113,13 +116,22 @@ func fieldErrors(r *http.Request, err error) (map[string]string, error) {
 // the others pending for the back office) and the teller lands on the receipt. On an error
 // the form comes back with the input kept and the reason next to the field.
 func (h *handlers) startSubmit(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
+	var tooBig *http.MaxBytesError
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		if err := r.ParseMultipartForm(1 << 20); errors.As(err, &tooBig) {
+			return apperr.Invalidf("materials", "cu.counter.files_too_big", maxStartBody>>20)
+		} else if err != nil {
+			return apperr.Invalidf("_", "cu.counter.bad_form")
+		}
+		defer r.MultipartForm.RemoveAll()
+	} else if err := r.ParseForm(); err != nil {
 		return apperr.Invalidf("_", "cu.counter.bad_form")
 	}
 	it, subject, name, err := h.startItem(r)
 	if err != nil {
 		return err
 	}
+	files, filesErr := materialFiles(r, it)
 	form := map[string]string{}
 	for k, v := range r.PostForm {
 		if k != "csrf" && k != "materials" && len(v) > 0 {
@@ -131,6 +143,13 @@ func (h *handlers) startSubmit(w http.ResponseWriter, r *http.Request) error {
 	for _, m := range mats {
 		have[m] = true
 	}
+	// A material handed in as a file is taken, checked or not.
+	for _, f := range files {
+		if !have[f.Material] {
+			have[f.Material] = true
+			mats = append(mats, f.Material)
+		}
+	}
 	d := startData{Item: it, Subject: subject, Name: name, Form: form, Materials: have}
 	fail := func(err error) error {
 		fe, err := fieldErrors(r, err)
@@ -140,7 +159,15 @@ func (h *handlers) startSubmit(w http.ResponseWriter, r *http.Request) error {
 		d.Errors = fe
 		return h.renderStart(w, r, http.StatusUnprocessableEntity, d)
 	}
-	// Materials are taken once: check them before changing anything.
+	// Materials are taken once: check them, and their files, before changing anything.
+	if filesErr != nil {
+		return fail(filesErr)
+	}
+	for _, f := range files {
+		if _, err := counterstore.CheckMaterialFile(it, f); err != nil {
+			return fail(err)
+		}
+	}
 	if _, err := counter.Accept(it, subject, "", "", mats, clock(), calendar.Calendar{}); err != nil {
 		var mm *counter.MissingMaterials
 		if errors.As(err, &mm) {
@@ -176,12 +203,46 @@ func (h *handlers) startSubmit(w http.ResponseWriter, r *http.Request) error {
 	for i, r := range u.Roles {
 		roles[i] = string(r)
 	}
-	t, err := counterstore.Open(ctx, h.s.DB, by, roles, it.Code, subject, u.Region, "counter", mats, clock())
+	t, err := counterstore.Open(ctx, h.s.DB, by, roles, it.Code, subject, u.Region, "counter", mats, clock(), files...)
 	if err != nil {
 		return fail(err)
 	}
 	http.Redirect(w, r, fmt.Sprintf("/counter/tickets/%d", t.ID), http.StatusSeeOther)
 	return nil
+}
+
+// maxStartBody caps the start form with its material files: a few scans of
+// counterstore.MaxMaterialBytes each.
+const maxStartBody = 4*counterstore.MaxMaterialBytes + 1<<20
+
+// materialFiles reads the files uploaded for the item's materials: field file_N for the N-th
+// material of the catalogue item (any number of files each). Errors: invalid on materials.
+func materialFiles(r *http.Request, it counter.Item) ([]counterstore.MaterialFile, error) {
+	if r.MultipartForm == nil {
+		return nil, nil
+	}
+	var out []counterstore.MaterialFile
+	for i, m := range it.Materials {
+		for _, fh := range r.MultipartForm.File["file_"+strconv.Itoa(i)] {
+			if fh.Size == 0 && fh.Filename == "" {
+				continue // an empty file input
+			}
+			if fh.Size > counterstore.MaxMaterialBytes {
+				return nil, apperr.Invalidf("materials", "cu.counter.file_too_big", m, counterstore.MaxMaterialBytes>>20)
+			}
+			f, err := fh.Open()
+			if err != nil {
+				return nil, err
+			}
+			b, err := io.ReadAll(io.LimitReader(f, counterstore.MaxMaterialBytes+1))
+			f.Close()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, counterstore.MaterialFile{Material: m, Filename: filepath.Base(strings.ReplaceAll(fh.Filename, "\\", "/")), Content: b})
+		}
+	}
+	return out, nil
 }
 
 // recordEvent records an add, remove or base change for employer uscc from form fields
@@ -214,6 +275,7 @@ func subjectName(ctx context.Context, q store.Querier, subject string) string {
 
 type receiptData struct {
 	T       ticketRow
+	Files   []counterstore.FileInfo
 	Subject string // masked when a person
 	Name    string
 	Back    string
@@ -233,7 +295,37 @@ func (h *handlers) loadReceipt(r *http.Request) (receiptData, error) {
 	if err != nil {
 		return receiptData{}, err
 	}
-	return receiptData{T: rows[0], Subject: rows[0].Masked, Name: subjectName(r.Context(), h.s.DB, t.Subject)}, nil
+	files, err := counterstore.Files(r.Context(), h.s.DB, t.ID)
+	if err != nil {
+		return receiptData{}, err
+	}
+	return receiptData{T: rows[0], Files: files, Subject: rows[0].Masked, Name: subjectName(r.Context(), h.s.DB, t.Subject)}, nil
+}
+
+// ticketFile sends one material file of a ticket to staff within the accepting office's
+// region; the read is audited.
+func (h *handlers) ticketFile(w http.ResponseWriter, r *http.Request) error {
+	id, err1 := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	fid, err2 := strconv.ParseInt(r.PathValue("file"), 10, 64)
+	if err1 != nil || err2 != nil {
+		return apperr.NotFoundf("cu.counter.file_not_found")
+	}
+	t, err := counterstore.Ticket(r.Context(), h.s.DB, id)
+	if err != nil {
+		return err
+	}
+	if !web.CurrentUser(r).Sees(t.Office) {
+		return apperr.NotFoundf("cu.counter.ticket_not_found")
+	}
+	f, content, err := counterstore.ReadFile(r.Context(), h.s.DB, web.ActorOf(r), id, fid)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", f.MIME)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Filename}))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	_, err = w.Write(content)
+	return err
 }
 
 // receiptPage shows a ticket's receipt to staff within the accepting office's region.

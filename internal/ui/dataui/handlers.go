@@ -188,7 +188,7 @@ func (h *handlers) upload(w http.ResponseWriter, r *http.Request) error {
 	}
 	started := time.Now()
 	report := &capped{max: maxReport}
-	rep, err := interchange.ImportDir(r.Context(), h.s.DB, dir, interchange.Options{Problems: report})
+	rep, err := interchange.ImportDir(r.Context(), h.s.DB, dir, interchange.Options{Problems: report, Actor: web.ActorOf(r)})
 	outcome := "ok"
 	switch {
 	case errors.Is(err, interchange.ErrUnusable):
