@@ -163,9 +163,17 @@ func (s *Service) Run(ctx context.Context, month payroll.Month, preparedBy strin
 		if sum != nil {
 			return nil
 		}
-		if _, err := tx.Exec(ctx, `INSERT INTO payroll_runs (month, state, prepared_by, started_at)
-			VALUES (?, ?, ?, ?) ON CONFLICT (month) DO NOTHING`, month.String(), StateComputing, preparedBy, s.now()); err != nil {
+		res, err := tx.Exec(ctx, `INSERT INTO payroll_runs (month, state, prepared_by, started_at)
+			VALUES (?, ?, ?, ?) ON CONFLICT (month) DO NOTHING`, month.String(), StateComputing, preparedBy, s.now())
+		if err != nil {
 			return err
+		}
+		// The run row is the month's claim: a run started by another process since GetRun
+		// (two officers, or two nodes, at once) is refused, not computed twice alongside.
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return fmt.Errorf("run started by another process: %w", ErrConflict)
 		}
 		if err := s.audit(ctx, tx, AuditEvent{Actor: preparedBy, Action: "payroll.run.start", Entity: "payroll_run", EntityID: month.String()}); err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"wiis/internal/casework"
 	"wiis/internal/casework/caseservice"
 	"wiis/internal/money"
+	"wiis/internal/ui/alertblock"
 	"wiis/internal/web"
 )
 
@@ -180,7 +181,11 @@ func (h *handlers) renderAsmt(w http.ResponseWriter, r *http.Request, status int
 		"propose":   (s == casework.AsmtConcluded || s == casework.AsmtClosed) && c.Conclusion != nil && !c.Terminated && c.WorkInjury && !live && (u.Has("assessment_secretary") || u.Has("benefits_reviewer")),
 		"draws":     u.Has("assessment_secretary") || u.Has("auditor"),
 	}
-	h.s.Render(w, r, status, "case_asmt", map[string]any{"C": c, "Steps": h.steps(r, c.Region, c.Steps), "History": hist,
+	alerts, err := alertblock.Load(r.Context(), h.db, u, c.WorkerID, c.EmployerUSCC, c.CaseNo)
+	if err != nil {
+		return err
+	}
+	h.s.Render(w, r, status, "case_asmt", map[string]any{"C": c, "Alerts": alerts, "Steps": h.steps(r, c.Region, c.Steps), "History": hist,
 		"Docs": docs, "Panel": panel, "Proposals": props, "Can": can, "Failed": failed, "Form": form, "Errors": errs,
 		"Notice": notice(r), "ReassessBy": reassessBy, "Grades": []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10},
 		"Activities": []string{"eating", "turning_over", "toileting", "dressing_washing", "moving"}, "ReviewFrom": reviewFrom, "DocKind": casework.DocAssessmentConclusion})

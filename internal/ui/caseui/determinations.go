@@ -10,6 +10,7 @@ import (
 	"wiis/internal/apperr"
 	"wiis/internal/casework"
 	"wiis/internal/casework/caseservice"
+	"wiis/internal/ui/alertblock"
 	"wiis/internal/web"
 )
 
@@ -198,7 +199,11 @@ func (h *handlers) renderDet(w http.ResponseWriter, r *http.Request, status int,
 		"officer":   web.CurrentUser(r).Has("determination_officer"),
 		"secretary": web.CurrentUser(r).Has("assessment_secretary"),
 	}
-	h.s.Render(w, r, status, "case_det", map[string]any{"C": c, "Steps": h.steps(r, c.Region, c.Steps), "History": hist,
+	alerts, err := alertblock.Load(r.Context(), h.db, web.CurrentUser(r), c.WorkerID, c.EmployerUSCC, c.CaseNo)
+	if err != nil {
+		return err
+	}
+	h.s.Render(w, r, status, "case_det", map[string]any{"C": c, "Alerts": alerts, "Steps": h.steps(r, c.Region, c.Steps), "History": hist,
 		"Missing": c.Missing(), "ToServe": toServe, "Docs": docs, "DocKinds": detDocKinds, "Issuable": issuable,
 		"Requestable": []string{casework.MatWitnessStatement, casework.MatSurveillanceVideo, casework.MatPhotos, casework.MatAttendanceRecord, casework.MatOther},
 		"Kinds":       append(casework.RequiredMaterials(true), casework.MatWitnessStatement, casework.MatSurveillanceVideo, casework.MatPhotos, casework.MatAttendanceRecord, casework.MatOther),

@@ -7,6 +7,7 @@ import (
 
 	"wiis/internal/apperr"
 	"wiis/internal/casework"
+	"wiis/internal/ui/alertblock"
 	"wiis/internal/web"
 )
 
@@ -47,7 +48,11 @@ func (h *handlers) proposalPage(w http.ResponseWriter, r *http.Request) error {
 
 func (h *handlers) renderProposal(w http.ResponseWriter, r *http.Request, status int, p casework.Proposal, form, errs map[string]string) error {
 	u := web.CurrentUser(r)
-	h.s.Render(w, r, status, "case_proposal", map[string]any{"P": p, "Form": form, "Errors": errs, "Notice": notice(r),
+	alerts, err := alertblock.Load(r.Context(), h.db, u, p.WorkerID, p.EmployerUSCC)
+	if err != nil {
+		return err
+	}
+	h.s.Render(w, r, status, "case_proposal", map[string]any{"P": p, "Alerts": alerts, "Form": form, "Errors": errs, "Notice": notice(r),
 		"CanDecide": p.State == casework.ProposalProposed && u.Has("benefits_reviewer"), "Own": p.ProposedBy == u.Username})
 	return nil
 }

@@ -4,11 +4,13 @@ import (
 	"context"
 	"database/sql"
 
+	"wiis/internal/auth"
 	"wiis/internal/money"
 	"wiis/internal/payroll"
 	"wiis/internal/payrollsvc"
 	"wiis/internal/privacy"
 	"wiis/internal/store"
+	"wiis/internal/ui/alertblock"
 )
 
 // The read-only queries of the pages that payrollsvc has no call for (lists for display).
@@ -173,3 +175,25 @@ func each(ctx context.Context, q store.Querier, query string, args []any, fn fun
 }
 
 func maskID(s string) string { return privacy.MaskID(s) }
+
+// runAlerts loads the open risk alerts of the run's payees and held persons (issue 7 item 5):
+// one query finds the payees that have one, then alertblock reads them with OpenAlertsFor.
+func runAlerts(ctx context.Context, q store.Querier, u *auth.User, m payroll.Month, held []payrollsvc.HeldLine) (alertblock.Block, error) {
+	var keys []string
+	for _, x := range held {
+		keys = append(keys, x.IDNumber)
+	}
+	err := each(ctx, q, `SELECT DISTINCT a.subject FROM risk_alerts a JOIN payments p ON p.id_number = a.subject
+		WHERE p.source = ? AND a.status <> 'closed' ORDER BY a.subject`, []any{payrollsvc.Source(m)}, func(r *sql.Rows) error {
+		var k string
+		if err := r.Scan(&k); err != nil {
+			return err
+		}
+		keys = append(keys, k)
+		return nil
+	})
+	if err != nil {
+		return alertblock.Block{}, err
+	}
+	return alertblock.Load(ctx, q, u, keys...)
+}

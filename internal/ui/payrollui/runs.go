@@ -15,6 +15,7 @@ import (
 	"wiis/internal/payrollsvc"
 	"wiis/internal/risk/riskstore"
 	"wiis/internal/store"
+	"wiis/internal/ui/alertblock"
 	"wiis/internal/web"
 )
 
@@ -73,6 +74,7 @@ type runData struct {
 	Preparer   bool
 	Notice     string
 	Error      string
+	Alerts     alertblock.Block
 }
 
 // heldRow is a held line with the ID number masked.
@@ -128,6 +130,9 @@ func (h *handlers) renderRun(w http.ResponseWriter, r *http.Request, status int,
 		d.SetOff += u.SetOff
 	}
 	if d.Failed, err = failedLines(ctx, h.db, m); err != nil {
+		return err
+	}
+	if d.Alerts, err = runAlerts(ctx, h.db, web.CurrentUser(r), m, held); err != nil {
 		return err
 	}
 	me := web.CurrentUser(r).Username

@@ -135,9 +135,14 @@ type OpenAlert struct {
 	Detail   string `json:"detail"`
 }
 
-// openAlertsJSON answers the open alerts of the keys asked (riskstore.OpenAlertsFor).
+// openAlertsJSON answers the open alerts of the keys asked (riskstore.OpenAlertsFor), for the
+// keys within the caller's region scope only (keysInScope).
 func (h *handlers) openAlertsJSON(w http.ResponseWriter, r *http.Request) error {
-	list, err := riskstore.OpenAlertsFor(r.Context(), h.db, r.URL.Query()["key"]...)
+	keys, err := keysInScope(r.Context(), h.db, web.CurrentUser(r), r.URL.Query()["key"])
+	if err != nil {
+		return err
+	}
+	list, err := riskstore.OpenAlertsFor(r.Context(), h.db, keys...)
 	if err != nil {
 		return err
 	}
