@@ -206,7 +206,18 @@ func TestCaseGoesFromAccidentReportToApprovedBenefitsThroughThePages(t *testing.
 		mustContain(t, page, "支付凭证")
 		f.post(auth.Employer, "/portal/injury-cases/obligations/"+m[1]+"/"+m[2]+"/paid",
 			url.Values{"version": {"0"}, "evidence": {"x"}}, http.StatusNotFound) // not this employer's
-		_, page = f.post(auth.Teller, m[0], url.Values{"version": {"0"}, "paid_on": {"2026-03-09"}, "evidence": {"银行回单"}}, http.StatusSeeOther)
+		// Approved long ago and still unpaid, the item is overdue; the benefits reviewer refers it,
+		// opening the supervision referral.
+		if _, err := db.Exec(ctx, `UPDATE benefit_proposals SET decided_at = '2026-01-05T02:00:00Z'`); err != nil {
+			t.Fatal(err)
+		}
+		refer := "/casework/obligations/" + m[1] + "/" + m[2] + "/refer"
+		f.post(auth.Teller, refer, url.Values{"version": {"0"}, "inspectorate": {"六安市劳动保障监察支队"}}, http.StatusForbidden)
+		_, page = f.post(auth.BenefitsReviewer, refer, url.Values{"version": {"0"}}, http.StatusUnprocessableEntity)
+		mustContain(t, page, "劳动保障监察机构")
+		_, page = f.post(auth.BenefitsReviewer, refer, url.Values{"version": {"0"}, "inspectorate": {"六安市劳动保障监察支队"}}, http.StatusSeeOther)
+		mustContain(t, page, `data-status="referred"`, "/supervise/referrals/", "已登记移送")
+		_, page = f.post(auth.Teller, m[0], url.Values{"version": {"1"}, "paid_on": {"2026-03-09"}, "evidence": {"银行回单"}}, http.StatusSeeOther)
 		mustContain(t, page, `data-status="paid"`, "银行回单", "已登记支付")
 
 		// The lump sum: prepared by the payment officer, refused to the preparer (four-eyes),

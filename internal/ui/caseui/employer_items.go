@@ -1,6 +1,7 @@
 package caseui
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -10,12 +11,18 @@ import (
 	"wiis/internal/apperr"
 	"wiis/internal/auth"
 	"wiis/internal/casework/caseservice"
+	"wiis/internal/supervise"
+	"wiis/internal/supervise/supstore"
 	"wiis/internal/web"
 )
 
 // PermEmployerItems lists employer-paid items and records their payment or referral: the
 // benefits reviewer and the teller (who receives the employer's evidence at the counter).
 var PermEmployerItems = auth.NewPerm("casework.employer_items", auth.BenefitsReviewer, auth.Teller)
+
+// PermItemRefer refers an overdue item to the labour inspectorate, opening the supervision
+// referral: the case officers who may open referrals (internal/ui/supui).
+var PermItemRefer = auth.NewPerm("casework.employer_items.refer", auth.BenefitsReviewer)
 
 // itemStates are the filters of the employer items list.
 var itemStates = []string{caseservice.ItemDue, caseservice.ItemOverdue, caseservice.ItemReferred, caseservice.ItemPaid}
@@ -52,7 +59,7 @@ func (h *handlers) renderObligations(w http.ResponseWriter, r *http.Request, cod
 		return err
 	}
 	h.s.Render(w, r, code, "case_obligations", map[string]any{"USCC": uscc, "Status": status, "States": itemStates,
-		"Items": items, "Errors": errs, "Notice": notice(r), "Back": r.URL.RequestURI()})
+		"Items": items, "Errors": errs, "Notice": notice(r), "CanRefer": web.CurrentUser(r).Has(auth.BenefitsReviewer)})
 	return nil
 }
 
@@ -141,7 +148,9 @@ func (h *handlers) obligationPaid(r *http.Request, it caseservice.EmployerItem, 
 	return err
 }
 
-// obligationRefer marks an overdue item referred to the labour inspectorate.
+// obligationRefer marks an overdue item referred to the labour inspectorate: to the referral
+// the user names, or to one opened here in the supervision module (from the proposal's
+// assessment, the inspectorate given) when none is named.
 func (h *handlers) obligationRefer(r *http.Request, it caseservice.EmployerItem, v int) error {
 	var ref int64
 	if s := strings.TrimSpace(r.PostFormValue("referral_id")); s != "" {
@@ -149,9 +158,38 @@ func (h *handlers) obligationRefer(r *http.Request, it caseservice.EmployerItem,
 		if ref, err = strconv.ParseInt(s, 10, 64); err != nil || ref <= 0 {
 			return apperr.Invalidf("referral_id", "case.err.referral_id")
 		}
+	} else {
+		var err error
+		if ref, err = h.openReferral(r, it, r.PostFormValue("inspectorate")); err != nil {
+			return err
+		}
 	}
 	_, err := h.cases(r).ReferEmployerItem(r.Context(), web.CurrentUser(r).Username, it.ProposalID, it.Seq, v, ref)
 	return err
+}
+
+// openReferral opens the supervision referral of an overdue item (supstore.Refer) and
+// returns its id.
+func (h *handlers) openReferral(r *http.Request, it caseservice.EmployerItem, inspectorate string) (int64, error) {
+	if it.Status != caseservice.ItemOverdue {
+		return 0, apperr.Invalidf("status", "只有逾期未付的项目可以移送 / only an overdue item can be referred")
+	}
+	if strings.TrimSpace(inspectorate) == "" {
+		return 0, apperr.Invalidf("inspectorate", "case.err.inspectorate")
+	}
+	p, err := h.cases(r).Proposal(r.Context(), it.ProposalID)
+	if err != nil {
+		return 0, err
+	}
+	sup := &supstore.Service{DB: h.db, Now: h.now}
+	ref, err := sup.Refer(r.Context(), web.ActorOf(r), supervise.NewReferral{SourceKind: supervise.SourceAssessment,
+		SourceID: p.AssessmentID, USCC: it.EmployerUSCC, Inspectorate: inspectorate, On: h.today().String(),
+		Facts: fmt.Sprintf("用人单位逾期未支付%s %s元（职工%s，待遇方案%d，应于%s前支付）/ employer-paid item overdue",
+			it.Name, it.Amount.Grouped(), it.WorkerName, it.ProposalID, it.DueOn)})
+	if err != nil {
+		return 0, err
+	}
+	return ref.ID, nil
 }
 
 // itemDone goes back to the page the form came from, or shows the refusal on it.
@@ -233,7 +271,7 @@ func (h *handlers) employerItemRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/casework/obligations", Perm: PermEmployerItems, Handler: h.obligations, Nav: "case.nav.obligations"},
 		{Method: "POST", Pattern: "/casework/obligations/{proposal}/{seq}/paid", Perm: PermEmployerItems, Handler: h.itemForm("case.ok.item_paid", h.obligationPaid)},
-		{Method: "POST", Pattern: "/casework/obligations/{proposal}/{seq}/refer", Perm: PermEmployerItems, Handler: h.itemForm("case.ok.item_referred", h.obligationRefer)},
+		{Method: "POST", Pattern: "/casework/obligations/{proposal}/{seq}/refer", Perm: PermItemRefer, Handler: h.itemForm("case.ok.item_referred", h.obligationRefer)},
 		{Method: "POST", Pattern: "/portal/injury-cases/obligations/{proposal}/{seq}/paid", Perm: PermEmployerView, Handler: h.itemForm("case.ok.item_paid", h.obligationPaid)},
 		{Method: "GET", Pattern: "/api/v1/employer-items", Perm: PermEmployerItems, Handler: h.apiEmployerItems,
 			API: &web.APIDoc{Summary: "用人单位应付待遇及支付状态 / Employer-paid items and their status",
@@ -241,7 +279,7 @@ func (h *handlers) employerItemRoutes() []web.Route {
 		{Method: "POST", Pattern: "/api/v1/employer-items/{proposal}/{seq}/paid", Perm: PermEmployerItems, Handler: jsonStep(h.loadItem, h.apiEmployerPaid),
 			API: &web.APIDoc{Summary: "登记用人单位已支付 / Record an employer's payment", Description: "A stale version answers 409; an item already paid 409.",
 				Request: EmployerPaymentRequest{}, Response: caseservice.EmployerItem{}}},
-		{Method: "POST", Pattern: "/api/v1/employer-items/{proposal}/{seq}/refer", Perm: PermEmployerItems, Handler: jsonStep(h.loadItem, h.apiEmployerRefer),
+		{Method: "POST", Pattern: "/api/v1/employer-items/{proposal}/{seq}/refer", Perm: PermItemRefer, Handler: jsonStep(h.loadItem, h.apiEmployerRefer),
 			API: &web.APIDoc{Summary: "逾期未付移送监察 / Refer an overdue item to the labour inspectorate",
 				Request: EmployerReferralRequest{}, Response: caseservice.EmployerItem{}}},
 	}

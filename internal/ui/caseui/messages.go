@@ -283,6 +283,8 @@ var messages = web.Messages{
 	"case.item.refer":                    {Zh: "移送劳动监察", En: "Refer to the inspectorate"},
 	"case.ok.item_paid":                  {Zh: "已登记支付", En: "Payment recorded"},
 	"case.ok.item_referred":              {Zh: "已登记移送", En: "Referral recorded"},
+	"case.item.inspectorate":             {Zh: "劳动保障监察机构（新建移送）", En: "Labour inspectorate (opens a referral)"},
+	"case.err.inspectorate":              {Zh: "请填写移送的劳动保障监察机构，或已有移送记录的编号", En: "Name the labour inspectorate, or give the number of an existing referral"},
 	"case.err.referral_id":               {Zh: "移送记录编号应为正整数", En: "The referral number must be a positive whole number"},
 	"case.nav.payables":                  {Zh: "一次性待遇支付", En: "Lump-sum payments"},
 	"case.pay.title":                     {Zh: "一次性待遇支付 %d", En: "Lump-sum payable %d"},
