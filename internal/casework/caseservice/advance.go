@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"fmt"
 
+	"wiis/internal/audit"
 	"wiis/internal/casework"
+	"wiis/internal/fund"
+	"wiis/internal/fund/ledger"
 	"wiis/internal/money"
 	"wiis/internal/store"
 )
@@ -109,6 +112,9 @@ func saveAdvChildren(ctx context.Context, tx *store.Tx, before, after casework.A
 			e.ApprovedBy, NullDate(e.ApprovedOn)); err != nil {
 			return fmt.Errorf("caseservice: ledger entry: %w", err)
 		}
+		if err := postAdvEntry(ctx, tx, after, e); err != nil {
+			return err
+		}
 	}
 	if err := advTable.saveSteps(ctx, tx, after.ID, after.Steps); err != nil {
 		return err
@@ -154,4 +160,31 @@ func loadAdvance(ctx context.Context, q store.Querier, id int64) (casework.Advan
 	}
 	c.Events, err = advTable.loadEvents(ctx, q, id)
 	return c, err
+}
+
+// The fund ledger's sources for advance payments and what is recovered of them.
+const (
+	LedgerSourceAdvance  = "advance"
+	LedgerSourceRecovery = "recovery"
+)
+
+// postAdvEntry posts an advance paid (expense:advance) or money recovered (income:recovery)
+// to the fund ledger in the transaction that records it; demands and write-offs move no money.
+func postAdvEntry(ctx context.Context, tx *store.Tx, c casework.Advance, e casework.Entry) error {
+	if e.Amount <= 0 {
+		return nil
+	}
+	ref := fmt.Sprintf("%d:%d", c.ID, e.Seq)
+	var p fund.Posting
+	var source string
+	switch e.Kind {
+	case casework.EntryAdvance:
+		source, p = LedgerSourceAdvance, fund.Expense(c.Region, e.On.String(), "advance", e.Amount, "先行支付 "+c.CaseNo)
+	case casework.EntryRecovery:
+		source, p = LedgerSourceRecovery, fund.Income(c.Region, e.On.String(), "recovery", e.Amount, "先行支付追偿 "+c.CaseNo)
+	default:
+		return nil
+	}
+	_, err := ledger.Post(ctx, tx, audit.Actor{Username: e.By}, source, ref, p)
+	return err
 }

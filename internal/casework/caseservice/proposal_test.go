@@ -66,13 +66,11 @@ func item(p casework.Proposal, code string) *casework.ProposalItem {
 func TestConcludedAssessmentProposesBenefitsFromEnrollmentWages(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		s := svc(db)
-		enrolW1(t, db)
-		a := concluded(t, s, 3, 3)
-		orig := money.MustParse("7000.00")
-		p, err := s.ProposeBenefits(ctx, "proposer", ProposalRequest{AssessmentID: a.ID, SuspensionMonths: 6, OriginalWage: &orig})
+		p, err := proposeW1(t, s, db)
 		if err != nil {
 			t.Fatal(err)
 		}
+		a := casework.Assessment{ID: p.AssessmentID}
 		if p.State != casework.ProposalProposed || p.Result.OwnWage == nil || p.Result.OwnWage.String() != "6454.55" ||
 			len(p.Input.WageHistory) != 11 || !p.Input.IsInsured() || p.FirstMonth != "2026-05" || p.WorkerName != "李四" {
 			t.Fatalf("proposal %+v", p)

@@ -343,6 +343,20 @@ func TestRecoveryLedgerStoredAndBalanced(t *testing.T) {
 		if _, err := s.ActOnAdvance(ctx, "zhao", c.ID, got.Version, casework.Recover{Act: at("2026-06-01"), Amount: money.Yuan(2001)}); casework.FieldOf(err) != "amount" {
 			t.Errorf("over-recovery: %v", err)
 		}
+		// The advance paid and the money recovered are posted to the fund ledger; demands and
+		// write-offs move no money.
+		for _, w := range []struct {
+			source, account string
+			fen             int64
+		}{{LedgerSourceAdvance, "expense:advance", 800000}, {LedgerSourceRecovery, "income:recovery", 500000}} {
+			if n := count(t, db, `SELECT COUNT(*) FROM ledger_postings p JOIN ledger_lines l ON l.posting_id = p.id
+				WHERE p.source = ? AND p.unit = '341500' AND l.account = ? AND l.debit + l.credit = ?`, w.source, w.account, w.fen); n != 1 {
+				t.Errorf("%s: %d postings", w.source, n)
+			}
+		}
+		if n := count(t, db, `SELECT COUNT(*) FROM ledger_postings`); n != 2 {
+			t.Errorf("%d postings", n)
+		}
 	})
 }
 

@@ -126,17 +126,25 @@ func Decide(ctx context.Context, db *store.DB, by audit.Actor, id int64, version
 func Reverse(ctx context.Context, db *store.DB, by audit.Actor, id int64, date, memo string) (int64, error) {
 	var rid int64
 	err := db.InTx(ctx, func(tx *store.Tx) error {
-		p, err := get(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		if p.Status != "posted" {
-			return apperr.Conflictf("status", "只能冲正已记账的凭证 / only posted entries can be reversed")
-		}
-		rid, err = insert(ctx, tx, by, "reversal", fmt.Sprint(id), fund.Reverse(p.Posting, date, memo), "posted", id)
+		var err error
+		rid, err = ReverseTx(ctx, tx, by, id, date, memo)
 		return err
 	})
 	return rid, err
+}
+
+// ReverseTx is Reverse inside the caller's transaction, so the reversal commits with the
+// correction it records (a returned payment reopened). Reversing an entry twice returns the
+// first reversal. Errors: not_found, conflict (not posted).
+func ReverseTx(ctx context.Context, tx *store.Tx, by audit.Actor, id int64, date, memo string) (int64, error) {
+	p, err := get(ctx, tx, id)
+	if err != nil {
+		return 0, err
+	}
+	if p.Status != "posted" {
+		return 0, apperr.Conflictf("status", "只能冲正已记账的凭证 / only posted entries can be reversed")
+	}
+	return insert(ctx, tx, by, "reversal", fmt.Sprint(id), fund.Reverse(p.Posting, date, memo), "posted", id)
 }
 
 // Get returns one posting with its lines.

@@ -75,6 +75,11 @@ func idOf(t *testing.T, loc string) string {
 	return m[1]
 }
 
+var (
+	itemIn = regexp.MustCompile(`/casework/obligations/(\d+)/(\d+)/paid`)
+	payIn  = regexp.MustCompile(`/payments/lumpsum/(\d+)`)
+)
+
 var versionIn = regexp.MustCompile(`name="version" value="(\d+)"`)
 
 func versionOf(t *testing.T, page string) string {
@@ -189,6 +194,58 @@ func TestCaseGoesFromAccidentReportToApprovedBenefitsThroughThePages(t *testing.
 		mustContain(t, page, "已通过")
 		page = f.get(auth.BenefitsReviewer, "/casework/obligations?uscc=EMP", http.StatusOK)
 		mustContain(t, page, "李四")
+
+		// The employer's suspension pay is due; a teller records its payment with the evidence.
+		page = f.get(auth.Teller, "/casework/obligations?uscc=EMP", http.StatusOK)
+		mustContain(t, page, `data-status="due"`)
+		m := itemIn.FindStringSubmatch(page)
+		if m == nil {
+			t.Fatalf("no payment form on %s", page)
+		}
+		_, page = f.post(auth.Teller, m[0], url.Values{"version": {"0"}, "paid_on": {"2026-03-09"}}, http.StatusUnprocessableEntity)
+		mustContain(t, page, "支付凭证")
+		f.post(auth.Employer, "/portal/injury-cases/obligations/"+m[1]+"/"+m[2]+"/paid",
+			url.Values{"version": {"0"}, "evidence": {"x"}}, http.StatusNotFound) // not this employer's
+		// Approved long ago and still unpaid, the item is overdue; the benefits reviewer refers it,
+		// opening the supervision referral.
+		if _, err := db.Exec(ctx, `UPDATE benefit_proposals SET decided_at = '2026-01-05T02:00:00Z'`); err != nil {
+			t.Fatal(err)
+		}
+		refer := "/casework/obligations/" + m[1] + "/" + m[2] + "/refer"
+		f.post(auth.Teller, refer, url.Values{"version": {"0"}, "inspectorate": {"六安市劳动保障监察支队"}}, http.StatusForbidden)
+		_, page = f.post(auth.BenefitsReviewer, refer, url.Values{"version": {"0"}}, http.StatusUnprocessableEntity)
+		mustContain(t, page, "劳动保障监察机构")
+		_, page = f.post(auth.BenefitsReviewer, refer, url.Values{"version": {"0"}, "inspectorate": {"六安市劳动保障监察支队"}}, http.StatusSeeOther)
+		mustContain(t, page, `data-status="referred"`, "/supervise/referrals/", "已登记移送")
+		_, page = f.post(auth.Teller, m[0], url.Values{"version": {"1"}, "paid_on": {"2026-03-09"}, "evidence": {"银行回单"}}, http.StatusSeeOther)
+		mustContain(t, page, `data-status="paid"`, "银行回单", "已登记支付")
+
+		// The lump sum: prepared by the payment officer, refused to the preparer (four-eyes),
+		// approved by the fund officer, paid once with its payment row and ledger posting.
+		m = payIn.FindStringSubmatch(f.get(auth.PaymentOfficer, "/payments/lumpsum", http.StatusOK))
+		if m == nil {
+			t.Fatal("no payable listed")
+		}
+		pay := m[0]
+		page = f.get(auth.PaymentOfficer, pay, http.StatusOK)
+		_, page = f.post(auth.PaymentOfficer, pay+"/prepare", url.Values{"version": {versionOf(t, page)}, "payee": {"李四"},
+			"bank_account": {"6222021300001234"}}, http.StatusSeeOther)
+		mustContain(t, page, "待审批", "6222********1234")
+		_, page = f.post(auth.PaymentOfficer, pay+"/decide", url.Values{"version": {versionOf(t, page)}, "decision": {"approve"}}, http.StatusForbidden)
+		mustContain(t, page, "制单人不能审批")
+		_, page = f.post(auth.FundOfficer, pay+"/decide", url.Values{"version": {versionOf(t, page)}, "decision": {"approve"}}, http.StatusSeeOther)
+		mustContain(t, page, "待支付")
+		v = versionOf(t, f.get(auth.PaymentOfficer, pay, http.StatusOK))
+		_, page = f.post(auth.PaymentOfficer, pay+"/pay", url.Values{"version": {v}, "paid_on": {"2026-03-10"}}, http.StatusSeeOther)
+		mustContain(t, page, "已支付并记账")
+		f.post(auth.PaymentOfficer, pay+"/pay", url.Values{"version": {v}, "paid_on": {"2026-03-10"}}, http.StatusConflict)
+		var rows, postings int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM payments WHERE source = ?`, "lumpsum:"+m[1]).Scan(&rows); err != nil || rows != 1 {
+			t.Errorf("payment rows %d %v", rows, err)
+		}
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM ledger_postings WHERE source = 'lumpsum'`).Scan(&postings); err != nil || postings != 1 {
+			t.Errorf("postings %d %v", postings, err)
+		}
 
 		// Deadlines: the page and the home panel of the officer.
 		mustContain(t, f.get(det, "/casework/deadlines?by=team", http.StatusOK), "deadline-counts")

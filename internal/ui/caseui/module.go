@@ -91,6 +91,12 @@ func install(s *web.Server) {
 	for _, rt := range h.apiRoutes() {
 		s.Handle(rt)
 	}
+	for _, rt := range h.employerItemRoutes() {
+		s.Handle(rt)
+	}
+	for _, rt := range h.payableRoutes() {
+		s.Handle(rt)
+	}
 	s.AddHomePanel(h.homePanelDef())
 }
 

@@ -53,7 +53,7 @@ func (h *handlers) employerView(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	h.s.Render(w, r, http.StatusOK, "case_portal", map[string]any{"Who": uscc, "Cases": cases, "Owed": owed, "Employer": true, "Short": shortEntity})
+	h.s.Render(w, r, http.StatusOK, "case_portal", map[string]any{"Who": uscc, "Cases": cases, "Owed": owed, "Employer": true, "Notice": notice(r), "Short": shortEntity})
 	return nil
 }
 

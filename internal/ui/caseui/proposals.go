@@ -96,19 +96,3 @@ func (h *handlers) proposalDecide(w http.ResponseWriter, r *http.Request) error 
 	}
 	return done(w, r, "/casework/proposals/"+strconv.FormatInt(p.ID, 10), "case.ok.decided")
 }
-
-// obligations shows what an employer must pay under approved proposals: the reviewer's view
-// by credit code (?uscc=), the employer's own in the portal.
-func (h *handlers) obligations(w http.ResponseWriter, r *http.Request) error {
-	uscc := strings.TrimSpace(r.URL.Query().Get("uscc"))
-	var items any
-	if uscc != "" {
-		list, err := h.cases(r).EmployerObligations(r.Context(), uscc)
-		if err != nil {
-			return err
-		}
-		items = list
-	}
-	h.s.Render(w, r, http.StatusOK, "case_obligations", map[string]any{"USCC": uscc, "Items": items})
-	return nil
-}

@@ -33,7 +33,6 @@ func (h *handlers) pageRoutes() []web.Route {
 		{Method: "GET", Pattern: "/casework/proposals", Perm: PermBenefits, Handler: h.proposalQueue, Nav: "case.nav.proposals"},
 		{Method: "GET", Pattern: "/casework/proposals/{id}", Perm: PermProposalRead, Handler: h.proposalPage},
 		{Method: "POST", Pattern: "/casework/proposals/{id}/decide", Perm: PermBenefits, Handler: h.proposalDecide},
-		{Method: "GET", Pattern: "/casework/obligations", Perm: PermBenefits, Handler: h.obligations, Nav: "case.nav.obligations"},
 		// Medical auditor.
 		{Method: "GET", Pattern: "/medical/bills", Perm: PermMedical, Handler: h.bills, Nav: "case.nav.bills"},
 		{Method: "GET", Pattern: "/medical/bills/{id}", Perm: PermMedical, Handler: h.billPage},
