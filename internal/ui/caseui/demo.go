@@ -41,7 +41,7 @@ func SeedCasework(ctx context.Context, db *store.DB) ([]demo.Login, error) {
 		return nil, nil
 	}
 	today := casework.DateOf(demo.Now().In(shanghai))
-	workers, err := demoWorkers(ctx, db, today.AddDays(-400).String()[:7], 12)
+	workers, err := demoWorkers(ctx, db, today.AddDays(-400).String()[:7], 13)
 	if err != nil {
 		return nil, err
 	}
@@ -84,6 +84,26 @@ func SeedCasework(ctx context.Context, db *store.DB) ([]demo.Login, error) {
 	orig := money.MustParse("6000.00")
 	if _, err := s.ProposeBenefits(ctx, "assessment_secretary", caseservice.ProposalRequest{AssessmentID: a.ID, SuspensionMonths: 3, OriginalWage: &orig}); err != nil {
 		return nil, fmt.Errorf("casework demo: proposal: %w", err)
+	}
+	// A second concluded injury whose proposal the benefits reviewer has approved: its lump sums
+	// wait for payment and its employer-paid items are due, so the payment pages have work.
+	if len(workers) > 12 {
+		c2, err := sd.determination(workers[12], "GS0201-DEMO-P01", handlers[0], 130, "closed_injury", false)
+		if err != nil {
+			return nil, fmt.Errorf("casework demo: second determination: %w", err)
+		}
+		a2, err := sd.assessment(c2, "concluded")
+		if err != nil {
+			return nil, fmt.Errorf("casework demo: second assessment: %w", err)
+		}
+		wage := money.MustParse("5200.00")
+		p2, err := s.ProposeBenefits(ctx, "assessment_secretary", caseservice.ProposalRequest{AssessmentID: a2.ID, SuspensionMonths: 2, OriginalWage: &wage})
+		if err != nil {
+			return nil, fmt.Errorf("casework demo: second proposal: %w", err)
+		}
+		if _, err := s.DecideProposal(ctx, "benefits_reviewer", p2.ID, p2.Version, true, "演示：核定无误"); err != nil {
+			return nil, fmt.Errorf("casework demo: approve the second proposal: %w", err)
+		}
 	}
 	for i, st := range []string{"received", "ready", "examining"} {
 		c, err := sd.determination(workers[10+i%2], fmt.Sprintf("GS0201-DEMO-A%02d", i+1), handlers[0], 150+i, "closed_injury", false)
