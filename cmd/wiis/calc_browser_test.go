@@ -41,3 +41,37 @@ func TestBrowserWorkerFillsThePublicCalculatorAndSeesTheItems(t *testing.T) {
 		t.Errorf("items table lacks the lump sum and its formula: %q", items)
 	}
 }
+
+// TestBrowserReviewerLoadsRegionParametersCalculatesAndPrintsTheNotice is the caseworker's
+// page: a benefits reviewer enters a 2017 injury in Weihai, loads the region's parameters in
+// force that day (the 2016 average wage 4809.75 appears in the form), calculates, and opens the
+// printable benefit notice (待遇核定表) with the same totals.
+func TestBrowserReviewerLoadsRegionParametersCalculatesAndPrintsTheNotice(t *testing.T) {
+	b := newBrowser(t)
+	b.login(b.base, "benefits_reviewer")
+	b.step("calc-staff-01-form", chromedp.Navigate(b.base+"/benefits/calc"), chromedp.WaitVisible(chromedp.CSS("#calc-form")),
+		chromedp.SetValue(chromedp.CSS("#injury_date"), "2017-06-01"),
+		chromedp.SetValue(chromedp.CSS("#region"), "371002"),
+		chromedp.Click(chromedp.CSS("#calc-load")), chromedp.WaitVisible(chromedp.CSS("#calc-loaded")))
+	avg, err := chromedp.Run(b.ctx, chromedp.Value(chromedp.CSS(`[id="params.area_avg_wage"]`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if avg != "4809.75" {
+		t.Fatalf("loaded area_avg_wage %q, want Weihai's 2016 average 4809.75", avg)
+	}
+	b.step("calc-staff-02-result",
+		chromedp.SendKeys(chromedp.CSS("#own_wage"), "5000.00"),
+		chromedp.SetValue(chromedp.CSS("#grade"), "7"),
+		chromedp.Click(chromedp.CSS(`input[name="employment_ended"]`)),
+		chromedp.SetValue(chromedp.CSS("#birth_date"), "1980-03-01"),
+		chromedp.SetValue(chromedp.CSS("#retire_category"), "male"),
+		chromedp.Click(chromedp.CSS("#calc-submit")), chromedp.WaitVisible(chromedp.CSS("#calc-items")))
+	if got := b.text("#total-fund-once"); got != "127,526.75" {
+		t.Errorf("fund once total %q, want 127,526.75", got)
+	}
+	b.step("calc-staff-03-notice", chromedp.Click(chromedp.CSS("#calc-notice")), chromedp.WaitVisible(chromedp.CSS("#notice")))
+	if got := b.text("#notice-fund-once"); got != "127,526.75" {
+		t.Errorf("notice fund once total %q, want 127,526.75", got)
+	}
+}
