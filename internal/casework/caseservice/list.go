@@ -187,30 +187,5 @@ func (s *Service) OpenFromReport(ctx context.Context, actor string, r AccidentRe
 // ProposalsOf lists the proposals made from an assessment, oldest first (a rejected proposal
 // may be followed by a new one).
 func (s *Service) ProposalsOf(ctx context.Context, assessmentID int64) ([]casework.Proposal, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id FROM benefit_proposals WHERE assessment_id = ? ORDER BY id`, assessmentID)
-	if err != nil {
-		return nil, err
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	out := make([]casework.Proposal, 0, len(ids))
-	for _, id := range ids {
-		p, err := loadProposal(ctx, s.DB, id)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, nil
+	return s.proposals(ctx, `SELECT id FROM benefit_proposals WHERE assessment_id = ? ORDER BY id`, assessmentID)
 }

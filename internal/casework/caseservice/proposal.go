@@ -360,8 +360,13 @@ func grant(ctx context.Context, tx *store.Tx, p casework.Proposal, by, at string
 // ProposalQueue lists the proposals in a state (proposed: the benefits reviewer's queue) for
 // offices whose region code starts with the region's prefix ("" for all), oldest first.
 func (s *Service) ProposalQueue(ctx context.Context, region string, state casework.ProposalState) ([]casework.Proposal, error) {
-	ids, err := store.IDs(ctx, s.DB, `SELECT id FROM benefit_proposals WHERE state = ? AND region LIKE ? ORDER BY id`,
+	return s.proposals(ctx, `SELECT id FROM benefit_proposals WHERE state = ? AND region LIKE ? ORDER BY id`,
 		string(state), RegionPrefix(region)+"%")
+}
+
+// proposals loads every proposal whose id the query returns, in its order.
+func (s *Service) proposals(ctx context.Context, query string, args ...any) ([]casework.Proposal, error) {
+	ids, err := store.IDs(ctx, s.DB, query, args...)
 	if err != nil {
 		return nil, err
 	}
