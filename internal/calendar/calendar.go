@@ -160,3 +160,13 @@ func (c Calendar) NextWorkday(d Date) Date {
 	}
 	return d
 }
+
+// Shanghai is the agencies' time zone (China Standard Time): days, months and receipts are
+// counted there while instants are stored in UTC. It falls back to a fixed UTC+8 zone where the
+// system has no zone database, which for China (no daylight saving) is the same clock.
+var Shanghai = func() *time.Location {
+	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
+		return l
+	}
+	return time.FixedZone("CST", 8*3600)
+}()

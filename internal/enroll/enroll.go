@@ -14,6 +14,7 @@ import (
 
 	"wiis/internal/apperr"
 	"wiis/internal/audit"
+	"wiis/internal/calendar"
 	"wiis/internal/coverage"
 	"wiis/internal/idcode"
 	"wiis/internal/money"
@@ -254,13 +255,8 @@ func (s *Service) Record(ctx context.Context, by audit.Actor, p Person, ev Event
 	return ev, err
 }
 
-var shanghai = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return l
-}()
+// shanghai is the agencies' time zone (calendar.Shanghai).
+var shanghai = calendar.Shanghai
 
 func lastMonth(events []coverage.Event) coverage.Month {
 	var m coverage.Month

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"wiis/internal/apperr"
+	"wiis/internal/calendar"
 )
 
 // MaxDocumentBytes caps one archived document. It is a technical limit (documents are stored
@@ -99,9 +100,5 @@ func Today(t time.Time) string {
 	return t.In(shanghai).Format(DateLayout)
 }
 
-var shanghai = func() *time.Location {
-	if l, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return l
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
+// shanghai is the agencies' time zone (calendar.Shanghai).
+var shanghai = calendar.Shanghai

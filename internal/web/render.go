@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"wiis/internal/auth"
+	"wiis/internal/calendar"
 	"wiis/internal/privacy"
 )
 
@@ -25,14 +26,8 @@ var coreTemplates embed.FS
 //go:embed static
 var staticFiles embed.FS
 
-// shanghai is where times are shown; they are stored in UTC.
-var shanghai = func() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return loc
-}()
+// shanghai is the agencies' time zone (calendar.Shanghai).
+var shanghai = calendar.Shanghai
 
 type templateSet struct{ t *template.Template }
 

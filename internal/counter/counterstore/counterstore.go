@@ -193,13 +193,8 @@ func open(ctx context.Context, db *store.DB, by audit.Actor, code, subject, offi
 	return t, err
 }
 
-var shanghai = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return l
-}()
+// shanghai is the agencies' time zone (calendar.Shanghai).
+var shanghai = calendar.Shanghai
 
 func anyRole(have, allowed []string) bool {
 	for _, h := range have {

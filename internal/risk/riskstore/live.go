@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"wiis/internal/audit"
+	"wiis/internal/calendar"
 	"wiis/internal/coverage"
 	"wiis/internal/risk"
 	"wiis/internal/store"
@@ -98,10 +99,6 @@ func Scheduled(ctx context.Context, db *store.DB, interval time.Duration, log *s
 
 // CurrentMonth is the as-of month of a scan run at now (Shanghai time, where the agencies are).
 func CurrentMonth(now time.Time) coverage.Month {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		loc = time.FixedZone("CST", 8*3600)
-	}
-	m, _ := coverage.ParseMonth(now.In(loc).Format("2006-01"))
+	m, _ := coverage.ParseMonth(now.In(calendar.Shanghai).Format("2006-01"))
 	return m
 }

@@ -20,6 +20,7 @@ import (
 	"wiis/internal/apperr"
 	"wiis/internal/audit"
 	"wiis/internal/auth"
+	"wiis/internal/calendar"
 	"wiis/internal/casework"
 	"wiis/internal/casework/caseservice"
 	"wiis/internal/medical/medsvc"
@@ -109,12 +110,8 @@ func (h *handlers) today() casework.Date {
 	return casework.DateOf(t.In(shanghai))
 }
 
-var shanghai = func() *time.Location {
-	if loc, err := time.LoadLocation("Asia/Shanghai"); err == nil {
-		return loc
-	}
-	return time.FixedZone("CST", 8*3600)
-}()
+// shanghai is the agencies' time zone (calendar.Shanghai).
+var shanghai = calendar.Shanghai
 
 // cases is the casework service acting for the request's user: every change is audited with
 // the user and address in the change's transaction.

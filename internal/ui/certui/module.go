@@ -33,6 +33,7 @@ import (
 	"wiis/internal/apperr"
 	"wiis/internal/audit"
 	"wiis/internal/auth"
+	"wiis/internal/calendar"
 	"wiis/internal/payrollsvc"
 	"wiis/internal/store"
 	"wiis/internal/web"
@@ -66,13 +67,8 @@ var clock = time.Now
 // stand-in for tests").
 var Matcher payrollsvc.IdentityMatcher = payrollsvc.StandInMatcher{}
 
-var shanghai = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return l
-}()
+// shanghai is the agencies' time zone (calendar.Shanghai).
+var shanghai = calendar.Shanghai
 
 func today() time.Time {
 	t := clock().In(shanghai)

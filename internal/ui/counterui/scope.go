@@ -11,18 +11,14 @@ import (
 	"wiis/internal/apperr"
 	"wiis/internal/audit"
 	"wiis/internal/auth"
+	"wiis/internal/calendar"
 	"wiis/internal/enroll"
 	"wiis/internal/store"
 	"wiis/internal/web"
 )
 
-var shanghai = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return l
-}()
+// shanghai is the agencies' time zone (calendar.Shanghai).
+var shanghai = calendar.Shanghai
 
 func today() time.Time  { return clock().In(shanghai) }
 func thisMonth() string { return today().Format("2006-01") }

@@ -25,6 +25,7 @@ import (
 
 	"wiis/internal/apperr"
 	"wiis/internal/auth"
+	"wiis/internal/calendar"
 	"wiis/internal/enroll"
 	"wiis/internal/project"
 	"wiis/internal/project/projectstore"
@@ -43,13 +44,8 @@ var (
 // clock is the time handlers act at; tests set it.
 var clock = time.Now
 
-var shanghai = func() *time.Location {
-	l, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		return time.FixedZone("CST", 8*3600)
-	}
-	return l
-}()
+// shanghai is the agencies' time zone (calendar.Shanghai).
+var shanghai = calendar.Shanghai
 
 func localNow() time.Time { return clock().In(shanghai) }
 
