@@ -3,8 +3,10 @@ package enroll
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"wiis/internal/coverage"
 	"wiis/internal/money"
@@ -121,18 +123,32 @@ type Hit struct {
 	Extra string `json:"extra,omitempty"`
 }
 
-// Search finds persons and employers by ID number, credit code (exact or prefix) or name
-// (substring), at most limit of each: the teller's one search box.
+// Search finds persons and employers, at most limit of each: the teller's one search box.
+// Persons are found by their whole ID number (exact only: stored ID numbers are to become
+// deterministic ciphertext, which keeps equality and loses prefixes) or by the beginning of
+// their name (a teller types a name or its first characters), in name order from an index on
+// both engines, so a million persons cost one index range. Employers, far fewer, are found by
+// credit code (exact or prefix, a range of the key) or any part of their name (a scan of the
+// employers, with the engine's plain substring function rather than LIKE, a third of the cost).
 func Search(ctx context.Context, q store.Querier, term string, limit int) ([]Hit, error) {
 	term = strings.TrimSpace(term)
 	if term == "" {
 		return nil, nil
 	}
 	up := strings.ToUpper(term)
-	like := "%" + strings.NewReplacer("%", "", "_", "").Replace(term) + "%"
 	var out []Hit
-	rows, err := q.Query(ctx, `SELECT id_number, name FROM persons WHERE id_number = ? OR name LIKE ? OR id_number LIKE ? ORDER BY name, id_number LIMIT ?`,
-		up, like, up+"%", limit)
+	var byID Hit
+	err := q.QueryRow(ctx, `SELECT id_number, name FROM persons WHERE id_number = ?`, up).Scan(&byID.Key, &byID.Name)
+	switch {
+	case err == nil:
+		byID.Kind = "person"
+		out = append(out, byID)
+	case !errors.Is(err, sql.ErrNoRows):
+		return nil, err
+	}
+	c := store.CollateC(store.EngineOf(q))
+	rows, err := q.Query(ctx, `SELECT id_number, name FROM persons WHERE name `+c+` >= ? AND name `+c+` < ?
+		ORDER BY name `+c+`, id_number LIMIT ?`, term, prefixEnd(term), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -142,12 +158,17 @@ func Search(ctx context.Context, q store.Querier, term string, limit int) ([]Hit
 			rows.Close()
 			return nil, err
 		}
+		if h.Key == byID.Key || len(out) >= limit {
+			continue
+		}
 		h.Kind = "person"
 		out = append(out, h)
 	}
-	rows.Close()
-	rows, err = q.Query(ctx, `SELECT uscc, name, region FROM employers WHERE uscc = ? OR name LIKE ? OR uscc LIKE ? ORDER BY name LIMIT ?`,
-		up, like, up+"%", limit)
+	if err := rows.Close(); err != nil {
+		return nil, err
+	}
+	rows, err = q.Query(ctx, `SELECT uscc, name, region FROM employers WHERE uscc >= ? AND uscc < ? OR `+store.Contains(store.EngineOf(q), "name")+`
+		ORDER BY name LIMIT ?`, up, prefixEnd(up), term, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -161,6 +182,21 @@ func Search(ctx context.Context, q store.Querier, term string, limit int) ([]Hit
 		out = append(out, h)
 	}
 	return out, rows.Err()
+}
+
+// prefixEnd is the least string above every string that begins with p, in code-point order:
+// p with its last character replaced by the next one (surrogates are not characters).
+func prefixEnd(p string) string {
+	r, size := utf8.DecodeLastRuneInString(p)
+	switch {
+	case r == utf8.MaxRune:
+		return p + string(utf8.MaxRune) // a noncharacter no name holds
+	case r == 0xD7FF:
+		r = 0xE000
+	default:
+		r++
+	}
+	return p[:len(p)-size] + string(r)
 }
 
 // CoveredInMonth returns the persons an employer covers in month m with their applied
