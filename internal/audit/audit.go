@@ -71,43 +71,56 @@ var Now = time.Now
 // transactions already hold the write lock; on PostgreSQL a transaction-scoped advisory lock
 // is taken. It returns the new record's seq.
 func Append(ctx context.Context, tx *store.Tx, r Record) (int64, error) {
-	if r.Action == "" || r.Entity == "" || r.Actor == "" {
-		return 0, errors.New("audit: a record needs an actor, an action and an entity")
-	}
-	before, err := encode(r.Before)
+	seqs, err := appendAll(ctx, tx, []Record{r})
 	if err != nil {
-		return 0, fmt.Errorf("audit: before: %w", err)
+		return 0, err
 	}
-	after, err := encode(r.After)
-	if err != nil {
-		return 0, fmt.Errorf("audit: after: %w", err)
-	}
+	return seqs[0], nil
+}
+
+// appendAll writes rs as the next links of the chain inside tx, taking the chain's lock and
+// reading its tail once for all of them.
+func appendAll(ctx context.Context, tx *store.Tx, rs []Record) ([]int64, error) {
 	if tx.Engine == store.Postgres {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(advisoryKey)); err != nil {
-			return 0, fmt.Errorf("audit: lock chain: %w", err)
+			return nil, fmt.Errorf("audit: lock chain: %w", err)
 		}
 	}
 	prev := Genesis
-	err = tx.QueryRow(ctx, `SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&prev)
+	err := tx.QueryRow(ctx, `SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return 0, fmt.Errorf("audit: read chain tail: %w", err)
+		return nil, fmt.Errorf("audit: read chain tail: %w", err)
 	}
-	at := r.At
-	if at.IsZero() {
-		at = Now()
+	seqs := make([]int64, len(rs))
+	for i, r := range rs {
+		if r.Action == "" || r.Entity == "" || r.Actor == "" {
+			return nil, errors.New("audit: a record needs an actor, an action and an entity")
+		}
+		before, err := encode(r.Before)
+		if err != nil {
+			return nil, fmt.Errorf("audit: before: %w", err)
+		}
+		after, err := encode(r.After)
+		if err != nil {
+			return nil, fmt.Errorf("audit: after: %w", err)
+		}
+		at := r.At
+		if at.IsZero() {
+			at = Now()
+		}
+		stored := Record{At: at, Actor: r.Actor, RemoteAddr: r.RemoteAddr, Action: r.Action,
+			Entity: r.Entity, EntityID: r.EntityID, BeforeJSON: before, AfterJSON: after, PrevHash: prev}
+		stored.Hash = stored.computeHash()
+		err = tx.QueryRow(ctx, `INSERT INTO audit_log (at, actor, remote_addr, action, entity, entity_id,
+			before_json, after_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+			FormatTime(at), stored.Actor, stored.RemoteAddr, stored.Action, stored.Entity, stored.EntityID,
+			before, after, prev, stored.Hash).Scan(&seqs[i])
+		if err != nil {
+			return nil, fmt.Errorf("audit: append: %w", err)
+		}
+		prev = stored.Hash
 	}
-	stored := Record{At: at, Actor: r.Actor, RemoteAddr: r.RemoteAddr, Action: r.Action,
-		Entity: r.Entity, EntityID: r.EntityID, BeforeJSON: before, AfterJSON: after, PrevHash: prev}
-	stored.Hash = stored.computeHash()
-	var seq int64
-	err = tx.QueryRow(ctx, `INSERT INTO audit_log (at, actor, remote_addr, action, entity, entity_id,
-		before_json, after_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
-		FormatTime(at), stored.Actor, stored.RemoteAddr, stored.Action, stored.Entity, stored.EntityID,
-		before, after, prev, stored.Hash).Scan(&seq)
-	if err != nil {
-		return 0, fmt.Errorf("audit: append: %w", err)
-	}
-	return seq, nil
+	return seqs, nil
 }
 
 func encode(v any) (string, error) {

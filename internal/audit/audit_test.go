@@ -2,6 +2,7 @@ package audit_test
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"testing"
 
@@ -87,6 +88,38 @@ func TestAuditConcurrentAppendsKeepOneChain(t *testing.T) {
 		res, err := audit.Verify(context.Background(), db)
 		if err != nil || !res.OK() || res.Records != 40 {
 			t.Fatalf("after concurrent appends: %+v, %v", res, err)
+		}
+	})
+}
+
+// Reads' records appended by many requests at once through a Group land on one unbroken
+// chain, every one of them, and each Append returns only once its record is stored.
+func TestGroupedReadRecordsKeepOneChain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		g := &audit.Group{DB: db}
+		var wg sync.WaitGroup
+		for i := 0; i < 64; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k := 0; k < 5; k++ {
+					id := fmt.Sprintf("p%d-%d", i, k)
+					if err := g.Append(ctx, audit.Record{Actor: "teller", Action: "person.view", Entity: "person", EntityID: id}); err != nil {
+						t.Error(err)
+						return
+					}
+					var n int
+					if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE entity_id = ?`, id).Scan(&n); err != nil || n != 1 {
+						t.Errorf("record %s: %d stored, %v", id, n, err)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		res, err := audit.Verify(ctx, db)
+		if err != nil || !res.OK() || res.Records != 320 {
+			t.Fatalf("after grouped appends: %+v, %v", res, err)
 		}
 	})
 }

@@ -25,6 +25,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"wiis/internal/audit"
 	"wiis/internal/auth"
 	"wiis/internal/store"
 )
@@ -80,18 +81,21 @@ type Config struct {
 
 // Server is the wiis HTTP server. Modules get their dependencies from its fields.
 type Server struct {
-	DB      *store.DB
-	Auth    *auth.Service
-	Config  Config
-	log     *slog.Logger
-	mux     *http.ServeMux
-	routes  []Route
-	views   map[string]map[string]*templateSet // lang → page → template
-	reg     *prometheus.Registry
-	metrics *metrics
-	started time.Time
-	handler http.Handler
-	panels  []HomePanel
+	DB   *store.DB
+	Auth *auth.Service
+	// AuditReads writes the audit records of reads (a full record or value shown) of
+	// concurrent requests in shared transactions; see audit.Group for why.
+	AuditReads *audit.Group
+	Config     Config
+	log        *slog.Logger
+	mux        *http.ServeMux
+	routes     []Route
+	views      map[string]map[string]*templateSet // lang → page → template
+	reg        *prometheus.Registry
+	metrics    *metrics
+	started    time.Time
+	handler    http.Handler
+	panels     []HomePanel
 }
 
 var catalogueOnce sync.Once
@@ -109,7 +113,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Log = slog.Default()
 	}
 	s := &Server{DB: cfg.DB, Auth: cfg.Auth, Config: cfg, log: cfg.Log, mux: http.NewServeMux(),
-		reg: prometheus.NewRegistry(), started: time.Now()}
+		reg: prometheus.NewRegistry(), started: time.Now(), AuditReads: &audit.Group{DB: cfg.DB}}
 	s.metrics = newMetrics(s.reg)
 	modulesMu.Lock()
 	mods := append([]Module{coreModule()}, modules...)

@@ -159,10 +159,7 @@ func (h *handlers) renderPerson(w http.ResponseWriter, r *http.Request, status i
 	if err := h.beneficiary(ctx, u, v.ID); err != nil {
 		return err
 	}
-	if err := h.s.DB.InTx(ctx, func(tx *store.Tx) error {
-		_, err := audit.Append(ctx, tx, audit.Record{Action: "person.view", Entity: "person", EntityID: v.ID}.By(web.ActorOf(r)))
-		return err
-	}); err != nil {
+	if err := h.s.AuditReads.Append(ctx, audit.Record{Action: "person.view", Entity: "person", EntityID: v.ID}.By(web.ActorOf(r))); err != nil {
 		return err
 	}
 	var err error
