@@ -30,6 +30,10 @@ type Result struct {
 	Ratio float64 `json:"ratio"`
 	Goal  string  `json:"goal,omitempty"`
 	Note  string  `json:"note,omitempty"`
+	// P50 and P99 are latency percentiles in milliseconds, for the load test, whose goal is
+	// a latency rather than a rate.
+	P50 float64 `json:"p50_ms,omitempty"`
+	P99 float64 `json:"p99_ms,omitempty"`
 }
 
 // Bench is one registered measurement.
@@ -52,6 +56,9 @@ func Register(b Bench) {
 	}
 	registry[b.Name] = b
 }
+
+// Lookup finds a registered measurement by name.
+func Lookup(name string) (Bench, bool) { b, ok := registry[name]; return b, ok }
 
 // All returns the registered measurements sorted by name.
 func All() []Bench {

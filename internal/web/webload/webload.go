@@ -16,7 +16,9 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
+	"runtime/pprof"
 	"slices"
 	"sort"
 	"strings"
@@ -37,34 +39,39 @@ type Result struct {
 	Errors   int           // answers other than 2xx, and transport errors
 	Elapsed  time.Duration // wall time of the wiis requests (logins excluded)
 	P50, P99 time.Duration
-	Rate     float64  // wiis requests per second
-	BareRate float64  // the bare handler's requests per second, same load
-	Paths    []string // the request mix
+	Rate     float64 // wiis requests per second
+	BareRate float64 // the bare handler's requests per second, same load
+	BareP99  time.Duration
+	Paths    []string  // the request mix (route templates)
+	Seed     demo.Bulk // what seeding the database took (zero when it was already seeded)
+	Failed   []string  // the first few failed requests, to say why
 }
 
 // candidates are teller requests by route pattern; those whose route is registered and
-// allowed to a teller make up the mix. {id} is filled with a person from the database.
+// allowed to a teller make up the mix. {person} is filled with one of a spread of persons
+// from the database and {q} with a teller's search term (a surname, a full name, or a whole
+// ID number), changing from request to request so caches do not flatter the figures.
 var candidates = []struct{ method, pattern, path string }{
 	{"GET", "/{$}", "/"},
 	{"GET", "/api/v1/me", "/api/v1/me"},
-	{"GET", "/api/v1/search", "/api/v1/search?q=%E7%8E%8B"},
-	{"GET", "/search", "/search?q=%E7%8E%8B"},
+	{"GET", "/api/v1/search", "/api/v1/search?q={q}"},
+	{"GET", "/search", "/search?q={q}"},
+	{"GET", "/counter", "/counter?q={q}"},
 	{"GET", "/api/v1/persons/{id}", "/api/v1/persons/{person}"},
+	{"GET", "/counter/persons/{id}", "/counter/persons/{person}"},
 	{"GET", "/persons/{id}", "/persons/{person}"},
 	{"GET", "/casework/determinations", "/casework/determinations"},
 	{"GET", "/api/v1/determinations", "/api/v1/determinations"},
 	{"GET", "/account", "/account"},
 }
 
-// Mix returns the teller requests the server registers, with a person's ID number filled in.
-func Mix(ctx context.Context, s *web.Server, db *store.DB) []string {
-	person := "341502198001011234"
-	db.QueryRow(ctx, `SELECT id_number FROM persons ORDER BY id_number LIMIT 1`).Scan(&person)
+// Mix returns the teller requests the server registers, as path templates.
+func Mix(s *web.Server) []string {
 	var out []string
 	for _, rt := range s.Routes() {
 		for _, c := range candidates {
 			if rt.Method == c.method && rt.Pattern == c.pattern && rt.Perm.AllowsRole(auth.Teller) {
-				out = append(out, strings.ReplaceAll(c.path, "{person}", person))
+				out = append(out, c.path)
 			}
 		}
 	}
@@ -72,48 +79,93 @@ func Mix(ctx context.Context, s *web.Server, db *store.DB) []string {
 	return out
 }
 
-// Run seeds db with the demo city (when it holds no persons yet), starts the server on
-// 127.0.0.1:0 and sends requests spread over conns connections, stopping early after limit.
-func Run(ctx context.Context, db *store.DB, requests, conns int, limit time.Duration) (Result, error) {
+// Targets fills the mix's templates: persons and search terms are spread over the whole
+// database (a stride through the persons in key order), so the load reads a million-person
+// table the way a day at the counters does rather than one hot row.
+type Targets struct {
+	paths   []string
+	persons []string
+	terms   []string
+}
+
+// NewTargets picks up to 64 persons spread through the persons table and search terms from
+// their names: the surname alone (a prefix search), the full name, and the ID number itself.
+func NewTargets(ctx context.Context, db *store.DB, paths []string) (*Targets, error) {
+	t := &Targets{paths: paths}
 	var n int
-	db.QueryRow(ctx, `SELECT COUNT(*) FROM persons`).Scan(&n)
-	if n == 0 {
-		if _, err := demo.Run(ctx, db); err != nil {
-			return Result{}, err
-		}
+	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM persons`).Scan(&n); err != nil {
+		return nil, err
 	}
-	srv, err := web.New(web.Config{DB: db, Log: slog.New(slog.DiscardHandler), Version: "bench"})
+	stride := max(1, n/64)
+	rows, err := db.Query(ctx, `SELECT id_number, name FROM persons ORDER BY id_number`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for i := 0; rows.Next(); i++ {
+		if i%stride != stride/2 {
+			continue
+		}
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, err
+		}
+		t.persons = append(t.persons, id)
+		t.terms = append(t.terms, url.QueryEscape(string([]rune(name)[:1])), url.QueryEscape(name), id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(t.persons) == 0 {
+		return nil, errors.New("webload: the database holds no persons")
+	}
+	return t, nil
+}
+
+// Path is the i-th request of the load.
+func (t *Targets) Path(i int) string {
+	p := t.paths[i%len(t.paths)]
+	k := i / len(t.paths)
+	p = strings.Replace(p, "{person}", t.persons[k%len(t.persons)], 1)
+	return strings.Replace(p, "{q}", t.terms[k%len(t.terms)], 1)
+}
+
+// CPUProfile, when not empty, is the file that receives a CPU profile (pprof) of the load
+// phase of Run: how the causes of the latency were found, and how to find the next ones.
+var CPUProfile string
+
+// Run seeds db with persons persons (the demo city, then bulk persons; reused when db holds
+// them already), starts the server on 127.0.0.1:0 and sends requests spread over conns
+// connections, stopping early after limit; then the same load against a bare handler.
+func Run(ctx context.Context, db *store.DB, persons, requests, conns int, limit time.Duration) (Result, error) {
+	rg, err := setUp(ctx, db, persons, conns)
 	if err != nil {
 		return Result{}, err
 	}
-	res := Result{Requests: requests, Conns: conns, Paths: Mix(ctx, srv, db)}
-	base, stop, err := serve(ctx, srv)
-	if err != nil {
-		return res, err
+	defer rg.close()
+	res := Result{Requests: requests, Conns: conns, Paths: rg.targets.paths, Seed: rg.seed}
+	tg, clients, base := rg.targets, rg.clients, rg.base
+	if CPUProfile != "" {
+		f, err := os.Create(CPUProfile)
+		if err != nil {
+			return res, err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return res, err
+		}
 	}
-	defer stop()
-	tr := transport(conns)
-	defer tr.CloseIdleConnections()
-	clients := make([]*http.Client, conns)
-	var wg sync.WaitGroup
-	errs := make(chan error, conns)
-	for i := range clients {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			jar, _ := cookiejar.New(nil)
-			clients[i] = &http.Client{Transport: tr, Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-			if err := login(clients[i], base); err != nil {
-				errs <- err
-			}
-		}()
+	var mu sync.Mutex
+	lat, errCount, elapsed := load(clients, base, tg.Path, requests, time.Now().Add(limit), func(p string, status int, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(res.Failed) < 5 {
+			res.Failed = append(res.Failed, fmt.Sprintf("GET %s: %d %v", p, status, err))
+		}
+	})
+	if CPUProfile != "" {
+		pprof.StopCPUProfile()
 	}
-	wg.Wait()
-	close(errs)
-	if err := <-errs; err != nil {
-		return res, err
-	}
-	lat, errCount, elapsed := load(clients, base, res.Paths, requests, limit)
 	res.Errors, res.Elapsed = errCount, elapsed
 	res.Rate = float64(len(lat)) / elapsed.Seconds()
 	res.P50, res.P99 = percentile(lat, 0.50), percentile(lat, 0.99)
@@ -133,9 +185,72 @@ func Run(ctx context.Context, db *store.DB, requests, conns int, limit time.Dura
 	for i := range bclients {
 		bclients[i] = &http.Client{Transport: btr}
 	}
-	blat, _, belapsed := load(bclients, bbase, []string{"/"}, requests, limit)
+	blat, _, belapsed := load(bclients, bbase, func(int) string { return "/" }, requests, time.Now().Add(limit), nil)
 	res.BareRate = float64(len(blat)) / belapsed.Seconds()
+	res.BareP99 = percentile(blat, 0.99)
 	return res, nil
+}
+
+// rig is the server under load with its signed-in tellers.
+type rig struct {
+	seed    demo.Bulk
+	targets *Targets
+	base    string
+	clients []*http.Client
+	close   func()
+}
+
+// setUp seeds db up to persons persons, starts the server on a loopback port and signs in
+// one teller per connection.
+func setUp(ctx context.Context, db *store.DB, persons, conns int) (*rig, error) {
+	seed, err := demo.SeedPersons(ctx, db, persons)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := web.New(web.Config{DB: db, Log: slog.New(slog.DiscardHandler), Version: "bench"})
+	if err != nil {
+		return nil, err
+	}
+	tg, err := NewTargets(ctx, db, Mix(srv))
+	if err != nil {
+		return nil, err
+	}
+	base, stop, err := serve(ctx, srv)
+	if err != nil {
+		return nil, err
+	}
+	clients, closeClients, err := tellers(base, conns)
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	return &rig{seed: seed, targets: tg, base: base, clients: clients, close: func() { closeClients(); stop() }}, nil
+}
+
+// tellers signs one demo teller in per connection, through the login form as a browser does.
+func tellers(base string, conns int) ([]*http.Client, func(), error) {
+	tr := transport(conns)
+	clients := make([]*http.Client, conns)
+	var wg sync.WaitGroup
+	errs := make(chan error, conns)
+	for i := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			jar, _ := cookiejar.New(nil)
+			clients[i] = &http.Client{Transport: tr, Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			if err := login(clients[i], base); err != nil {
+				errs <- err
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	if err := <-errs; err != nil {
+		tr.CloseIdleConnections()
+		return nil, nil, err
+	}
+	return clients, tr.CloseIdleConnections, nil
 }
 
 func transport(conns int) *http.Transport {
@@ -182,12 +297,15 @@ func login(c *http.Client, base string) error {
 	return nil
 }
 
-// load sends requests GETs over the clients, one worker each, cycling through paths, and
-// returns each request's latency, the number of failures and the wall time.
-func load(clients []*http.Client, base string, paths []string, requests int, limit time.Duration) ([]time.Duration, int, time.Duration) {
+// load sends up to requests GETs (no bound when requests < 0) over the clients, one worker
+// each, taking the i-th path from path, until deadline; it returns each request's latency
+// (none when unbounded: a soak must not grow its own memory), the number of failures and the
+// wall time. failure, when not nil, hears of each failed
+// request.
+func load(clients []*http.Client, base string, path func(int) string, requests int, deadline time.Time,
+	failure func(path string, status int, err error)) ([]time.Duration, int, time.Duration) {
 	var next, failed atomic.Int64
 	lats := make([][]time.Duration, len(clients))
-	deadline := time.Now().Add(limit)
 	start := time.Now()
 	var wg sync.WaitGroup
 	for w, c := range clients {
@@ -196,18 +314,31 @@ func load(clients []*http.Client, base string, paths []string, requests int, lim
 			defer wg.Done()
 			for {
 				i := next.Add(1) - 1
-				if i >= int64(requests) || time.Now().After(deadline) {
+				if requests >= 0 && i >= int64(requests) || time.Now().After(deadline) {
 					return
 				}
+				p := path(int(i))
 				t0 := time.Now()
-				resp, err := c.Get(base + paths[int(i)%len(paths)])
+				resp, err := c.Get(base + p)
+				status := 0
 				if err == nil {
 					io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
+					status = resp.StatusCode
+					// A redirect is a proper answer (the search box opens the one person it
+					// found), unless it sends the teller back to the login page.
+					if status/100 == 3 && !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+						status = http.StatusOK
+					}
 				}
-				lats[w] = append(lats[w], time.Since(t0))
-				if err != nil || resp.StatusCode/100 != 2 {
+				if requests >= 0 {
+					lats[w] = append(lats[w], time.Since(t0))
+				}
+				if err != nil || status/100 != 2 {
 					failed.Add(1)
+					if failure != nil {
+						failure(p, status, err)
+					}
 				}
 			}
 		}()
