@@ -49,8 +49,10 @@ func RegionPolicy(ctx context.Context, q store.Querier, region, on string) (*pay
 
 // certificationRegions returns the regions of entitlements that have a certification policy
 // in force on date; nil (and no scan of the entitlements) when no region has one at all, so
-// the payroll without certification costs one indexed count.
-func certificationRegions(ctx context.Context, q store.Querier, on string) (map[string]*payroll.CertificationPolicy, error) {
+// the payroll without certification costs one indexed count. With person set, only that
+// person's regions: a person page must not read every region's policy to show one person,
+// most of whom draw no long-term benefit at all.
+func certificationRegions(ctx context.Context, q store.Querier, on, person string) (map[string]*payroll.CertificationPolicy, error) {
 	var n int
 	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM policy_values WHERE param = ?`, payroll.CertificationParam).Scan(&n); err != nil {
 		return nil, err
@@ -58,7 +60,11 @@ func certificationRegions(ctx context.Context, q store.Querier, on string) (map[
 	if n == 0 {
 		return nil, nil
 	}
-	rows, err := q.Query(ctx, `SELECT DISTINCT region FROM payroll_entitlements WHERE region <> ''`)
+	onePerson, args := "", []any{}
+	if person != "" {
+		onePerson, args = " AND id_number = ?", append(args, person)
+	}
+	rows, err := q.Query(ctx, `SELECT DISTINCT region FROM payroll_entitlements WHERE region <> ''`+onePerson, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -112,7 +118,7 @@ type CertStatus struct {
 // before month `open` count; person, when set, keeps only that payee.
 func walkCertification(ctx context.Context, q store.Querier, on time.Time, open payroll.Month, regionPrefix, person string, fn func(p *payroll.CertificationPolicy, st *CertStatus) error) error {
 	day := on.Format(time.DateOnly)
-	pols, err := certificationRegions(ctx, q, day)
+	pols, err := certificationRegions(ctx, q, day, person)
 	if err != nil {
 		return err
 	}
