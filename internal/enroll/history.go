@@ -9,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"wiis/internal/coverage"
+	"wiis/internal/idcode"
 	"wiis/internal/money"
 	"wiis/internal/store"
 )
@@ -127,9 +128,9 @@ type Hit struct {
 // Persons are found by their whole ID number (exact only: stored ID numbers are to become
 // deterministic ciphertext, which keeps equality and loses prefixes) or by the beginning of
 // their name (a teller types a name or its first characters), in name order from an index on
-// both engines, so a million persons cost one index range. Employers, far fewer, are found by
-// credit code (exact or prefix, a range of the key) or any part of their name (a scan of the
-// employers, with the engine's plain substring function rather than LIKE, a third of the cost).
+// both engines, so a million persons cost one index range. Employers are found by credit code
+// (whole or its beginning, a range of the key) or by name (see below; the substring scan uses
+// the engine's plain substring function, a third of the cost of LIKE on SQLite).
 func Search(ctx context.Context, q store.Querier, term string, limit int) ([]Hit, error) {
 	term = strings.TrimSpace(term)
 	if term == "" {
@@ -167,8 +168,17 @@ func Search(ctx context.Context, q store.Querier, term string, limit int) ([]Hit
 	if err := rows.Close(); err != nil {
 		return nil, err
 	}
-	rows, err = q.Query(ctx, `SELECT uscc, name, region FROM employers WHERE uscc >= ? AND uscc < ? OR `+store.Contains(store.EngineOf(q), "name")+`
-		ORDER BY name LIMIT ?`, up, prefixEnd(up), term, limit)
+	// Employers by credit code and by name: a term of two or more characters anywhere in the
+	// name (a scan of the employers, which are far fewer than persons), a term of one character
+	// or a whole ID number only at the beginning of the name (an index range), since a
+	// one-character substring of every employer's name is no search and an ID number is not in
+	// one.
+	byName, nameArgs := `name `+c+` >= ? AND name `+c+` < ?`, []any{term, prefixEnd(term)}
+	if utf8.RuneCountInString(term) >= 2 && idcode.ValidateID(up) != nil {
+		byName, nameArgs = store.Contains(store.EngineOf(q), "name"), []any{term}
+	}
+	rows, err = q.Query(ctx, `SELECT uscc, name, region FROM employers WHERE uscc >= ? AND uscc < ? OR `+byName+`
+		ORDER BY name `+c+` LIMIT ?`, append(append([]any{up, prefixEnd(up)}, nameArgs...), limit)...)
 	if err != nil {
 		return nil, err
 	}

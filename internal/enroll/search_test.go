@@ -10,9 +10,12 @@ import (
 	"wiis/internal/store/storetest"
 )
 
+const uscc = "91341502MA2N0XYZ1X"
+
 // The search box finds a person by the beginning of the name (in code-point order on both
 // engines) or by the whole ID number, and not by a part of an ID number: stored ID numbers
-// become ciphertext, which keeps equality only.
+// become ciphertext, which keeps equality only. Employers by the beginning of the credit code,
+// and by name: two or more characters anywhere, one at the beginning.
 func TestSearchFindsPersonsByNamePrefixAndWholeIDNumber(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
@@ -21,6 +24,9 @@ func TestSearchFindsPersonsByNamePrefixAndWholeIDNumber(t *testing.T) {
 			if _, err := db.Exec(ctx, `INSERT INTO persons (id_number, name) VALUES (?, ?)`, p[0], p[1]); err != nil {
 				t.Fatal(err)
 			}
+		}
+		if _, err := db.Exec(ctx, `INSERT INTO employers (uscc, name, region, industry_code, status) VALUES (?, '六安测试服装有限公司', '341502', '1810', 'active')`, uscc); err != nil {
+			t.Fatal(err)
 		}
 		keys := func(term string, limit int) []string {
 			hits, err := enroll.Search(ctx, db, term, limit)
