@@ -165,33 +165,51 @@ func Search(ctx context.Context, q store.Querier, term string, limit int) ([]Hit
 		h.Kind = "person"
 		out = append(out, h)
 	}
-	if err := rows.Close(); err != nil {
+	rows.Close()
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	// Employers by credit code and by name: a term of two or more characters anywhere in the
-	// name (a scan of the employers, which are far fewer than persons), a term of one character
-	// or a whole ID number only at the beginning of the name (an index range), since a
-	// one-character substring of every employer's name is no search and an ID number is not in
-	// one.
-	byName, nameArgs := `name `+c+` >= ? AND name `+c+` < ?`, []any{term, prefixEnd(term)}
+	// Employers by credit code (a range of the key) and by name: a term of two or more
+	// characters anywhere in the name (a scan of the employers, which are far fewer than
+	// persons), a term of one character or a whole ID number only at the beginning of the name
+	// (an index range), since a one-character substring of every employer's name is no search
+	// and an ID number is not in one. Each is its own query, so each keeps its own plan (an OR
+	// of the two, with ORDER BY name, made SQLite walk the whole name index); the scan returns
+	// its matches unordered, and the hits are ordered here, by code point like the index.
+	c0 := store.CollateC(store.EngineOf(q))
+	byName, nameArgs := `name `+c0+` >= ? AND name `+c0+` < ? ORDER BY name `+c0+` LIMIT ?`, []any{term, prefixEnd(term), limit}
 	if utf8.RuneCountInString(term) >= 2 && idcode.ValidateID(up) != nil {
 		byName, nameArgs = store.Contains(store.EngineOf(q), "name"), []any{term}
 	}
-	rows, err = q.Query(ctx, `SELECT uscc, name, region FROM employers WHERE uscc >= ? AND uscc < ? OR `+byName+`
-		ORDER BY name `+c+` LIMIT ?`, append(append([]any{up, prefixEnd(up)}, nameArgs...), limit)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var h Hit
-		if err := rows.Scan(&h.Key, &h.Name, &h.Extra); err != nil {
+	seen := map[string]bool{}
+	var emps []Hit
+	for _, where := range []struct {
+		cond string
+		args []any
+	}{{`uscc >= ? AND uscc < ? ORDER BY uscc LIMIT ?`, []any{up, prefixEnd(up), limit}}, {byName, nameArgs}} {
+		rows, err := q.Query(ctx, `SELECT uscc, name, region FROM employers WHERE `+where.cond, where.args...)
+		if err != nil {
 			return nil, err
 		}
-		h.Kind = "employer"
-		out = append(out, h)
+		for rows.Next() {
+			var h Hit
+			if err := rows.Scan(&h.Key, &h.Name, &h.Extra); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if !seen[h.Key] {
+				seen[h.Key] = true
+				h.Kind = "employer"
+				emps = append(emps, h)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	return out, rows.Err()
+	sort.SliceStable(emps, func(i, j int) bool { return emps[i].Name < emps[j].Name })
+	return append(out, emps[:min(len(emps), limit)]...), nil
 }
 
 // prefixEnd is the least string above every string that begins with p, in code-point order:
