@@ -13,6 +13,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"wiis/internal/store"
@@ -91,7 +93,13 @@ func appendAll(ctx context.Context, tx *store.Tx, rs []Record) ([]int64, error) 
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("audit: read chain tail: %w", err)
 	}
-	seqs := make([]int64, len(rs))
+	// One INSERT of every record: a batch of reads' records costs one round trip, not one
+	// each. Rows take their seq in the order of the VALUES list on both engines, which is the
+	// order of the chain.
+	var sb strings.Builder
+	sb.WriteString(`INSERT INTO audit_log (at, actor, remote_addr, action, entity, entity_id,
+		before_json, after_json, prev_hash, hash) VALUES `)
+	args := make([]any, 0, 10*len(rs))
 	for i, r := range rs {
 		if r.Action == "" || r.Entity == "" || r.Actor == "" {
 			return nil, errors.New("audit: a record needs an actor, an action and an entity")
@@ -111,15 +119,35 @@ func appendAll(ctx context.Context, tx *store.Tx, rs []Record) ([]int64, error) 
 		stored := Record{At: at, Actor: r.Actor, RemoteAddr: r.RemoteAddr, Action: r.Action,
 			Entity: r.Entity, EntityID: r.EntityID, BeforeJSON: before, AfterJSON: after, PrevHash: prev}
 		stored.Hash = stored.computeHash()
-		err = tx.QueryRow(ctx, `INSERT INTO audit_log (at, actor, remote_addr, action, entity, entity_id,
-			before_json, after_json, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
-			FormatTime(at), stored.Actor, stored.RemoteAddr, stored.Action, stored.Entity, stored.EntityID,
-			before, after, prev, stored.Hash).Scan(&seqs[i])
-		if err != nil {
-			return nil, fmt.Errorf("audit: append: %w", err)
+		if i > 0 {
+			sb.WriteString(", ")
 		}
+		sb.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+		args = append(args, FormatTime(at), stored.Actor, stored.RemoteAddr, stored.Action, stored.Entity, stored.EntityID,
+			before, after, prev, stored.Hash)
 		prev = stored.Hash
 	}
+	sb.WriteString(" RETURNING seq")
+	rows, err := tx.Query(ctx, sb.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("audit: append: %w", err)
+	}
+	defer rows.Close()
+	var seqs []int64
+	for rows.Next() {
+		var seq int64
+		if err := rows.Scan(&seq); err != nil {
+			return nil, fmt.Errorf("audit: append: %w", err)
+		}
+		seqs = append(seqs, seq)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("audit: append: %w", err)
+	}
+	if len(seqs) != len(rs) {
+		return nil, fmt.Errorf("audit: append: %d of %d records stored", len(seqs), len(rs))
+	}
+	slices.Sort(seqs)
 	return seqs, nil
 }
 
