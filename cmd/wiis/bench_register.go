@@ -61,10 +61,14 @@ func init() {
 			seeded = fmt.Sprintf("seeded %d persons, %d enrollment events, %d claims, %d employers in %.1f s (%.0f rows/s)",
 				r.Seed.Added, r.Seed.Events, r.Seed.Claims, r.Seed.Employers, r.Seed.Elapsed.Seconds(), r.Seed.SeedRowsPerSecond)
 		}
+		var routes []string
+		for _, rl := range r.Routes {
+			routes = append(routes, fmt.Sprintf("%s p50 %.1f p99 %.1f", rl.Path, ms(rl.P50), ms(rl.P99)))
+		}
 		return bench.Result{Name: "load", Size: n, Unit: "req/s", Value: r.Rate, Baseline: r.BareRate, Goal: "p99 < 100 ms",
 			Base: "a bare net/http handler under the same load", P50: ms(r.P50), P99: ms(r.P99),
-			Note: fmt.Sprintf("%d requests, 64 connections on loopback, one teller login per connection; p50 %.1f ms, p99 %.1f ms (bare p99 %.1f ms); %s; mix %s",
-				r.Requests, ms(r.P50), ms(r.P99), ms(r.BareP99), seeded, strings.Join(r.Paths, " "))}, nil
+			Note: fmt.Sprintf("%d requests, 64 connections on loopback, one teller login per connection; p50 %.1f ms, p99 %.1f ms (bare p99 %.1f ms); %s; by request (ms): %s",
+				r.Requests, ms(r.P50), ms(r.P99), ms(r.BareP99), seeded, strings.Join(routes, "; "))}, nil
 	}})
 }
 

@@ -7,6 +7,7 @@
 package webload
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -45,6 +46,7 @@ type Result struct {
 	Paths    []string  // the request mix (route templates)
 	Seed     demo.Bulk // what seeding the database took (zero when it was already seeded)
 	Failed   []string  // the first few failed requests, to say why
+	Routes   []RouteLatency
 }
 
 // candidates are teller requests by route pattern; those whose route is registered and
@@ -169,6 +171,7 @@ func Run(ctx context.Context, db *store.DB, persons, requests, conns int, limit 
 	res.Errors, res.Elapsed = errCount, elapsed
 	res.Rate = float64(len(lat)) / elapsed.Seconds()
 	res.P50, res.P99 = percentile(lat, 0.50), percentile(lat, 0.99)
+	res.Routes = byRoute(lat, res.Paths)
 
 	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -303,9 +306,9 @@ func login(c *http.Client, base string) error {
 // wall time. failure, when not nil, hears of each failed
 // request.
 func load(clients []*http.Client, base string, path func(int) string, requests int, deadline time.Time,
-	failure func(path string, status int, err error)) ([]time.Duration, int, time.Duration) {
+	failure func(path string, status int, err error)) ([]timed, int, time.Duration) {
 	var next, failed atomic.Int64
-	lats := make([][]time.Duration, len(clients))
+	lats := make([][]timed, len(clients))
 	start := time.Now()
 	var wg sync.WaitGroup
 	for w, c := range clients {
@@ -332,7 +335,7 @@ func load(clients []*http.Client, base string, path func(int) string, requests i
 					}
 				}
 				if requests >= 0 {
-					lats[w] = append(lats[w], time.Since(t0))
+					lats[w] = append(lats[w], timed{int(i), time.Since(t0)})
 				}
 				if err != nil || status/100 != 2 {
 					failed.Add(1)
@@ -345,19 +348,46 @@ func load(clients []*http.Client, base string, path func(int) string, requests i
 	}
 	wg.Wait()
 	elapsed := time.Since(start)
-	var all []time.Duration
+	var all []timed
 	for _, l := range lats {
 		all = append(all, l...)
 	}
-	slices.Sort(all)
+	slices.SortFunc(all, func(a, b timed) int { return cmp.Compare(a.d, b.d) })
 	return all, int(failed.Load()), elapsed
 }
 
-// percentile of sorted latencies (nearest rank).
-func percentile(sorted []time.Duration, p float64) time.Duration {
+// timed is the latency of the i-th request.
+type timed struct {
+	i int
+	d time.Duration
+}
+
+// percentile of latencies sorted by duration (nearest rank).
+func percentile(sorted []timed, p float64) time.Duration {
 	if len(sorted) == 0 {
 		return 0
 	}
 	i := int(p*float64(len(sorted))+0.5) - 1
-	return sorted[max(0, min(i, len(sorted)-1))]
+	return sorted[max(0, min(i, len(sorted)-1))].d
+}
+
+// RouteLatency is the latency of one request of the mix.
+type RouteLatency struct {
+	Path     string
+	N        int
+	P50, P99 time.Duration
+}
+
+// byRoute splits latencies sorted by duration by the mix's path templates.
+func byRoute(sorted []timed, paths []string) []RouteLatency {
+	per := make([][]timed, len(paths))
+	for _, t := range sorted {
+		k := t.i % len(paths)
+		per[k] = append(per[k], t)
+	}
+	out := make([]RouteLatency, len(paths))
+	for k, p := range paths {
+		out[k] = RouteLatency{Path: p, N: len(per[k]), P50: percentile(per[k], 0.5), P99: percentile(per[k], 0.99)}
+	}
+	return out
 }
