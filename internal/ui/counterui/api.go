@@ -136,9 +136,7 @@ func (h *handlers) apiPerson(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	ctx := r.Context()
-	if err := h.auditView(r, id); err != nil {
-		return err
-	}
+	audited := h.auditView(r, id)
 	p := PersonRecord{IDNumber: id, Name: name, Claims: []ClaimRecord{}, Payments: []PaymentRecord{}}
 	if p.History, err = enroll.PersonHistory(ctx, h.s.DB, id, thisMonth()); err != nil {
 		return err
@@ -168,6 +166,9 @@ func (h *handlers) apiPerson(w http.ResponseWriter, r *http.Request) error {
 	}
 	if p.Tickets == nil {
 		p.Tickets = []counter.Ticket{}
+	}
+	if err := audited(); err != nil {
+		return err
 	}
 	return web.WriteJSON(w, http.StatusOK, p)
 }

@@ -147,9 +147,7 @@ func (h *handlers) personPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	ctx := r.Context()
 	u := web.CurrentUser(r)
-	if err := h.auditView(r, id); err != nil {
-		return err
-	}
+	audited := h.auditView(r, id)
 	hist, err := enroll.PersonHistory(ctx, h.s.DB, id, thisMonth())
 	if err != nil {
 		return err
@@ -168,6 +166,9 @@ func (h *handlers) personPage(w http.ResponseWriter, r *http.Request) error {
 	}
 	if sx, err := idcode.SexOf(id); err == nil {
 		d["Male"] = sx == idcode.Male
+	}
+	if err := audited(); err != nil {
+		return err
 	}
 	h.s.Render(w, r, http.StatusOK, "counter_person", d)
 	return nil

@@ -150,8 +150,15 @@ func (h *handlers) scopedSearch(r *http.Request, q string) ([]enroll.Hit, error)
 	return out, nil
 }
 
-// auditView records that the caller was shown a person's full record and ID number
-// (security.md: showing the full value is an audited action).
-func (h *handlers) auditView(r *http.Request, id string) error {
-	return h.s.AuditReads.Append(r.Context(), audit.Record{Action: "person.view", Entity: "person", EntityID: id}.By(web.ActorOf(r)))
+// auditView records that the caller is shown a person's full record and ID number
+// (security.md: showing the full value is an audited action). The record is written while the
+// page's own reads run (audit.Group batches it with other views); the returned wait must be
+// called, and its error honoured, before anything of the record is written to the response,
+// so nothing is shown whose record has not committed.
+func (h *handlers) auditView(r *http.Request, id string) (wait func() error) {
+	done := make(chan error, 1)
+	go func() {
+		done <- h.s.AuditReads.Append(r.Context(), audit.Record{Action: "person.view", Entity: "person", EntityID: id}.By(web.ActorOf(r)))
+	}()
+	return func() error { return <-done }
 }
