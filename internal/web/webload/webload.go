@@ -1,9 +1,11 @@
-// Package webload is the load test of issue 10 behind `wiis bench load`: it starts the wiis
-// server in-process on a loopback port over a demo database, signs in one teller per
-// connection through the real login form, then sends a bounded number of teller requests
-// (home page, search, person page, case list, API calls: whichever of them the linked modules
-// register) at a fixed concurrency and measures throughput and p50/p99 latency. The same load
-// against a bare net/http handler, measured in the same run, is the baseline.
+// Package webload is the load test and the soak of issue 10 behind `wiis bench load` and
+// `wiis bench soak`: it seeds the database up to the persons asked for (1,000,000 for the load
+// test; demo.SeedPersons, reused when present), starts the wiis server in-process on a loopback
+// port, signs in one teller per connection through the real login form, then sends teller
+// requests (home page, search, person page, case list, API calls: whichever of them the linked
+// modules register) at a fixed concurrency. The load test is bounded in requests and time and
+// measures throughput and p50/p99 latency, next to a bare net/http handler measured in the same
+// run; the soak runs for a set time and samples heap and goroutines (RunSoak).
 package webload
 
 import (
