@@ -1,6 +1,7 @@
 package seal
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 )
@@ -165,4 +166,27 @@ func FuzzOpenNeverPanicsAndRoundTrips(f *testing.F) {
 			t.Fatalf("round trip of %q gave %q", s, got)
 		}
 	})
+}
+
+func TestBlobsSealWithARandomNonceAndOpenUnderRetiredKeys(t *testing.T) {
+	r := testRing(t, 1)
+	file := []byte("scan of " + id1)
+	a, b := r.SealBlob(file), r.SealBlob(file)
+	if bytes.Equal(a, b) || bytes.Contains(a, []byte(id1)) || !IsSealedBlob(a) {
+		t.Fatal("blobs must be sealed, and differently each time")
+	}
+	r2 := testRing(t, 1, 2)
+	if got, ok := r2.OpenBlob(a); !ok || !bytes.Equal(got, file) {
+		t.Fatalf("open under a newer keyring: %q %v", got, ok)
+	}
+	a[len(a)-1] ^= 1
+	if _, ok := r2.OpenBlob(a); ok {
+		t.Fatal("an altered blob opened")
+	}
+	if got, ok := r.OpenBlob(r.SealBlob(nil)); !ok || len(got) != 0 {
+		t.Fatal("an empty file must round-trip")
+	}
+	if r.SealBlob(b)[0] != 0 || !bytes.Equal(r.SealBlob(b), b) {
+		t.Fatal("sealing a sealed blob again must leave it")
+	}
 }

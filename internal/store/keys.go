@@ -53,8 +53,10 @@ func (db *DB) LoadKeys(ctx context.Context, kek *seal.KEK) error {
 		if err != nil {
 			return err
 		}
-		_, err = db.reseal(ctx, tx, ring)
-		return err
+		if _, err = db.reseal(ctx, tx, ring); err != nil {
+			return err
+		}
+		return db.sealBlobs(ctx, tx, ring)
 	})
 	if err != nil && !IsUniqueViolation(err) { // another process made the first key
 		return fmt.Errorf("store: data keys: %w", err)
@@ -312,15 +314,64 @@ func resealColumn(ctx context.Context, tx *Tx, ring *seal.Keyring, table, col st
 	return len(pairs), err
 }
 
+// sealBlobs seals the file contents stored in clear (a database from before encryption), row
+// by row, since files are large. Blobs need no resealing on rotation: they are never compared,
+// and the retired key that sealed them stays to open them.
+func (db *DB) sealBlobs(ctx context.Context, tx *Tx, ring *seal.Keyring) error {
+	tables, err := db.Tables(ctx)
+	if err != nil {
+		return err
+	}
+	for _, t := range tables {
+		if t == "data_keys" {
+			continue
+		}
+		cols, err := db.blobColumns(ctx, tx, t)
+		if err != nil {
+			return err
+		}
+		for _, c := range cols {
+			qt, qc := quoteIdent(t), quoteIdent(c)
+			ids, err := IDs(ctx, tx, `SELECT id FROM `+qt+` WHERE `+qc+` IS NOT NULL`)
+			if err != nil {
+				return fmt.Errorf("%s.%s: %w", t, c, err)
+			}
+			for _, id := range ids {
+				var b []byte
+				if err := tx.QueryRow(ctx, `SELECT `+qc+` FROM `+qt+` WHERE id = ?`, id).Scan(&b); err != nil {
+					return err
+				}
+				if seal.IsSealedBlob(b) {
+					continue
+				}
+				if _, err := tx.Exec(ctx, `UPDATE `+qt+` SET `+qc+` = ? WHERE id = ?`, ring.SealBlob(b), id); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
 // textColumns lists table's text columns.
 func (db *DB) textColumns(ctx context.Context, q Querier, table string) ([]string, error) {
-	var query string
 	if db.Engine == SQLite {
-		query = `SELECT name FROM pragma_table_info(?) WHERE upper(type) LIKE '%TEXT%' OR upper(type) LIKE '%CHAR%' ORDER BY cid`
-	} else {
-		query = `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?
-			AND data_type IN ('text', 'character varying', 'character') ORDER BY ordinal_position`
+		return db.columns(ctx, q, `SELECT name FROM pragma_table_info(?) WHERE upper(type) LIKE '%TEXT%' OR upper(type) LIKE '%CHAR%' ORDER BY cid`, table)
 	}
+	return db.columns(ctx, q, `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?
+			AND data_type IN ('text', 'character varying', 'character') ORDER BY ordinal_position`, table)
+}
+
+// blobColumns lists table's binary columns.
+func (db *DB) blobColumns(ctx context.Context, q Querier, table string) ([]string, error) {
+	if db.Engine == SQLite {
+		return db.columns(ctx, q, `SELECT name FROM pragma_table_info(?) WHERE upper(type) = 'BLOB' ORDER BY cid`, table)
+	}
+	return db.columns(ctx, q, `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = ?
+			AND data_type = 'bytea' ORDER BY ordinal_position`, table)
+}
+
+func (db *DB) columns(ctx context.Context, q Querier, query, table string) ([]string, error) {
 	rows, err := q.Query(ctx, query, table)
 	if err != nil {
 		return nil, err
@@ -371,8 +422,44 @@ func (db *DB) FindClear(ctx context.Context) ([]ClearFinding, error) {
 				out = append(out, ClearFinding{Table: t, Column: c, Rows: n})
 			}
 		}
+		if t == "data_keys" {
+			continue
+		}
+		blobs, err := db.blobColumns(ctx, db, t)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range blobs {
+			n, err := countClearBlobs(ctx, db, t, c)
+			if err != nil {
+				return nil, err
+			}
+			if n > 0 {
+				out = append(out, ClearFinding{Table: t, Column: c, Rows: n})
+			}
+		}
 	}
 	return out, nil
+}
+
+func countClearBlobs(ctx context.Context, db *DB, table, col string) (int, error) {
+	qc := quoteIdent(col)
+	rows, err := db.Query(ctx, `SELECT `+qc+` FROM `+quoteIdent(table)+` WHERE `+qc+` IS NOT NULL`)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	n := 0
+	for rows.Next() {
+		var b []byte
+		if err := rows.Scan(&b); err != nil {
+			return 0, err
+		}
+		if !seal.IsSealedBlob(b) {
+			n++
+		}
+	}
+	return n, rows.Err()
 }
 
 func countClear(ctx context.Context, db *DB, ring *seal.Keyring, table, col string, secret bool) (int, error) {

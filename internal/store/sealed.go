@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -49,11 +50,19 @@ func (s *sealer) sealArgs(ctx context.Context, query string, args []driver.Named
 
 // checkSecret seals a seal.Secret argument; other values go to next.
 func (s *sealer) checkSecret(nv *driver.NamedValue, next func(*driver.NamedValue) error) error {
-	if v, ok := nv.Value.(seal.Secret); ok {
+	switch v := nv.Value.(type) {
+	case seal.Secret:
 		if r := s.ring.Load(); r != nil {
 			nv.Value = r.SealSecret(string(v))
 		} else {
 			nv.Value = string(v)
+		}
+		return nil
+	case seal.Blob:
+		if r := s.ring.Load(); r != nil && v != nil {
+			nv.Value = r.SealBlob(v)
+		} else {
+			nv.Value = []byte(v)
 		}
 		return nil
 	}
@@ -82,6 +91,12 @@ func (db *DB) SealValues(vals []any) {
 				vals[i] = r.SealSecret(string(v))
 			} else {
 				vals[i] = string(v)
+			}
+		case seal.Blob:
+			if r != nil && v != nil {
+				vals[i] = r.SealBlob(v)
+			} else {
+				vals[i] = []byte(v)
 			}
 		case string:
 			if r != nil {
@@ -115,22 +130,17 @@ func openDest[T any](r *seal.Keyring, dest []T) {
 				dest[i] = any(o).(T)
 			}
 		case []byte:
-			if hasTilde(x) {
+			if seal.IsSealedBlob(x) {
+				if o, ok := r.OpenBlob(x); ok {
+					dest[i] = any(o).(T)
+				}
+			} else if bytes.IndexByte(x, '~') >= 0 {
 				if o := r.Open(string(x)); o != string(x) {
 					dest[i] = any([]byte(o)).(T)
 				}
 			}
 		}
 	}
-}
-
-func hasTilde(b []byte) bool {
-	for _, c := range b {
-		if c == '~' {
-			return true
-		}
-	}
-	return false
 }
 
 // Unwrap returns the driver's own connection behind a database/sql Conn.Raw value, for the

@@ -20,6 +20,9 @@ const (
 	sealBank = "6217000010000474"
 )
 
+// sealFile is an uploaded document (its text stands for a scan of an ID card).
+var sealFile = []byte("居民身份证 scan: " + sealID2)
+
 // seedPersonal stores an ID number as a key, inside free text, and a bank account.
 func seedPersonal(t *testing.T, db *store.DB) {
 	t.Helper()
@@ -32,6 +35,8 @@ func seedPersonal(t *testing.T, db *store.DB) {
 		{`INSERT INTO persons (id_number, name) VALUES ('` + sealID2 + `', '李四')`, nil}, // a literal in SQL text
 		{`INSERT INTO payments (id_number, item, month, amount, bank_account) VALUES (?, ?, ?, ?, ?)`,
 			[]any{sealID, "lump_sum_disability", "2024-05", int64(100), seal.Secret(sealBank)}},
+		{`INSERT INTO casework_files (entity, case_id, kind, name, content_type, size, sha256, content, uploaded_by, uploaded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			[]any{"determination", 1, "id_card", "card.txt", "text/plain", 24, "x", seal.Blob(sealFile), "t", "2024-01-01T00:00:00Z"}},
 		{`INSERT INTO import_runs (dir, started_at, finished_at, outcome, rejected, summary) VALUES (?, ?, ?, ?, ?, ?)`,
 			[]any{"x", "2024-01-01T00:00:00Z", "2024-01-01T00:00:00Z", "ok", 0, `[{"note":"person ` + sealID2 + ` rejected"}]`}},
 	} {
@@ -56,6 +61,10 @@ func TestPersonalIdentifiersAreSealedAtRestAndReadBackClear(t *testing.T) {
 		if err := db.QueryRow(ctx, `SELECT name FROM persons WHERE id_number = '`+sealID2+`'`).Scan(&name); err != nil || name != "李四" {
 			t.Fatalf("literal lookup: %q %v", name, err)
 		}
+		var file []byte
+		if err := db.QueryRow(ctx, `SELECT content FROM casework_files`).Scan(&file); err != nil || !bytes.Equal(file, sealFile) {
+			t.Fatalf("file read back %q %v", file, err)
+		}
 		var summary string
 		db.QueryRow(ctx, `SELECT summary FROM import_runs`).Scan(&summary)
 		if !strings.Contains(summary, sealID2) {
@@ -79,7 +88,7 @@ func TestPersonalIdentifiersAreSealedAtRestAndReadBackClear(t *testing.T) {
 			db.Exec(ctx, `PRAGMA wal_checkpoint(TRUNCATE)`)
 			for _, f := range []string{path, path + "-wal"} {
 				b, _ := os.ReadFile(f)
-				for _, v := range []string{sealID, sealID2, sealBank} {
+				for _, v := range []string{sealID, sealID2, sealBank, "居民身份证"} {
 					if bytes.Contains(b, []byte(v)) {
 						t.Fatalf("%s holds %s in clear", f, v)
 					}
@@ -111,6 +120,9 @@ func TestClearValuesFromBeforeEncryptionAreSealedWhenKeysFirstLoad(t *testing.T)
 		if _, err := db.Exec(ctx, `INSERT INTO payments (id_number, item, month, amount, bank_account) VALUES (?, 'x', '2024-05', 1, ?)`, sealID, sealBank); err != nil {
 			t.Fatal(err)
 		}
+		if _, err := db.Exec(ctx, `INSERT INTO casework_files (entity, case_id, kind, name, content_type, size, sha256, content, uploaded_by, uploaded_at) VALUES ('d', 1, 'k', 'n', 't', 1, 'x', ?, 't', 't')`, sealFile); err != nil {
+			t.Fatal(err)
+		}
 		kek, _ := seal.ParseKEK(seal.NewKEKText(), "test")
 		if err := db.LoadKeys(ctx, kek); err != nil {
 			t.Fatal(err)
@@ -121,6 +133,10 @@ func TestClearValuesFromBeforeEncryptionAreSealedWhenKeysFirstLoad(t *testing.T)
 		var bank string
 		if err := db.QueryRow(ctx, `SELECT bank_account FROM payments WHERE id_number = ?`, sealID).Scan(&bank); err != nil || bank != sealBank {
 			t.Fatalf("after sealing: %q %v", bank, err)
+		}
+		var file []byte
+		if err := db.QueryRow(ctx, `SELECT content FROM casework_files`).Scan(&file); err != nil || !bytes.Equal(file, sealFile) {
+			t.Fatalf("file after sealing: %q %v", file, err)
 		}
 	})
 }
@@ -153,6 +169,10 @@ func TestDataKeyRotationResealsEverythingAndLookupsKeepWorking(t *testing.T) {
 		db.QueryRow(ctx, `SELECT COUNT(*) FROM payments m JOIN persons p ON p.id_number = m.id_number`).Scan(&n)
 		if n != 2 {
 			t.Fatalf("join after rotation found %d payments, want 2", n)
+		}
+		var file []byte
+		if err := db.QueryRow(ctx, `SELECT content FROM casework_files`).Scan(&file); err != nil || !bytes.Equal(file, sealFile) {
+			t.Fatalf("a file sealed under the retired key must still open: %q %v", file, err)
 		}
 		keys, _ := db.DataKeys(ctx)
 		if len(keys) != 2 || keys[0].State != "retired" || keys[1].State != "active" {
@@ -201,7 +221,7 @@ func TestBackupsCarryCiphertextAndNeedTheSameKEK(t *testing.T) {
 			t.Fatal(err)
 		}
 		plain, _ := io.ReadAll(zr)
-		for _, v := range []string{sealID, sealID2, sealBank} {
+		for _, v := range []string{sealID, sealID2, sealBank, "居民身份证"} {
 			if bytes.Contains(plain, []byte(v)) {
 				t.Fatalf("backup holds %s in clear", v)
 			}
