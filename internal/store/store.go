@@ -47,7 +47,9 @@ type DB struct {
 	kek    *seal.KEK // set by LoadKeys
 }
 
-// Open connects to dsn ("sqlite:PATH" or "postgres://...") without migrating.
+// Open connects to dsn ("sqlite:PATH" or "postgres://...") without migrating or loading the
+// data keys: until LoadKeys, values are read as stored (sealed) and would be written in clear,
+// so everything but migration tooling uses OpenAndMigrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	var db *DB
 	switch {
