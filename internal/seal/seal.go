@@ -25,8 +25,11 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"hash"
 	"strconv"
 	"strings"
+	"sync"
+	"unsafe"
 
 	"wiis/internal/idcode"
 )
@@ -53,6 +56,8 @@ type DataKey struct {
 	ID     int
 	block  cipher.Block
 	macKey []byte
+	macs   sync.Pool // HMAC states: making one costs more than the sealing itself
+	prefix [2]string // "~I<id>." and "~S<id>.", the start of this key's tokens
 }
 
 // NewDataKey prepares raw (DataKeySize bytes) as data key id.
@@ -64,31 +69,62 @@ func NewDataKey(id int, raw []byte) (*DataKey, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &DataKey{ID: id, block: block, macKey: append([]byte(nil), raw[32:]...)}, nil
+	k := &DataKey{ID: id, block: block, macKey: append([]byte(nil), raw[32:]...)}
+	k.macs.New = func() any { return hmac.New(sha256.New, k.macKey) }
+	k.prefix = [2]string{"~" + string(KindID) + strconv.Itoa(id) + ".", "~" + string(KindSecret) + strconv.Itoa(id) + "."}
+	return k, nil
 }
 
-func (k *DataKey) siv(kind byte, value string) []byte {
-	m := hmac.New(sha256.New, k.macKey)
+func (k *DataKey) siv(kind byte, value []byte, out *[sha256.Size]byte) {
+	m := k.macs.Get().(hash.Hash)
+	m.Reset()
 	m.Write([]byte{kind})
-	m.Write([]byte(value))
-	return m.Sum(nil)[:ivSize]
+	m.Write(value)
+	m.Sum(out[:0])
+	k.macs.Put(m)
+}
+
+// ctr XORs src into dst with AES-256 in counter mode from iv, as cipher.NewCTR does (the
+// whole 16-byte block is the big-endian counter), without its allocations: values are short.
+func (k *DataKey) ctr(dst, src []byte, iv []byte) {
+	var ctr, ks [16]byte
+	copy(ctr[:], iv)
+	for i := 0; i < len(src); i += 16 {
+		k.block.Encrypt(ks[:], ctr[:])
+		for j := 0; j < 16 && i+j < len(src); j++ {
+			dst[i+j] = src[i+j] ^ ks[j]
+		}
+		for b := 15; b >= 0; b-- {
+			ctr[b]++
+			if ctr[b] != 0 {
+				break
+			}
+		}
+	}
 }
 
 // seal returns the token of value.
 func (k *DataKey) seal(kind byte, value string) string {
-	iv := k.siv(kind, value)
-	out := make([]byte, ivSize+len(value))
-	copy(out, iv)
-	cipher.NewCTR(k.block, iv).XORKeyStream(out[ivSize:], []byte(value))
-	var b strings.Builder
-	b.Grow(4 + b64.EncodedLen(len(out)) + 2)
-	b.WriteByte('~')
-	b.WriteByte(kind)
-	b.WriteString(strconv.Itoa(k.ID))
-	b.WriteByte('.')
-	b.WriteString(b64.EncodeToString(out))
-	b.WriteByte('~')
-	return b.String()
+	var buf [256]byte
+	n := ivSize + len(value)
+	raw := buf[:0]
+	if n > len(buf)/2 {
+		raw = make([]byte, 0, n)
+	}
+	raw = raw[:n]
+	var mac [sha256.Size]byte
+	k.siv(kind, []byte(value), &mac)
+	copy(raw, mac[:ivSize])
+	k.ctr(raw[ivSize:], []byte(value), raw[:ivSize])
+	pre := k.prefix[0]
+	if kind == KindSecret {
+		pre = k.prefix[1]
+	}
+	out := make([]byte, 0, len(pre)+b64.EncodedLen(n)+1)
+	out = append(out, pre...)
+	out = b64.AppendEncode(out, raw)
+	out = append(out, '~')
+	return unsafeString(out)
 }
 
 func (k *DataKey) open(kind byte, sealed []byte) (string, bool) {
@@ -97,12 +133,17 @@ func (k *DataKey) open(kind byte, sealed []byte) (string, bool) {
 	}
 	iv := sealed[:ivSize]
 	clear := make([]byte, len(sealed)-ivSize)
-	cipher.NewCTR(k.block, iv).XORKeyStream(clear, sealed[ivSize:])
-	if subtle.ConstantTimeCompare(iv, k.siv(kind, string(clear))) != 1 {
+	k.ctr(clear, sealed[ivSize:], iv)
+	var mac [sha256.Size]byte
+	k.siv(kind, clear, &mac)
+	if subtle.ConstantTimeCompare(iv, mac[:ivSize]) != 1 {
 		return "", false
 	}
-	return string(clear), true
+	return unsafeString(clear), true
 }
+
+// unsafeString turns a byte slice nobody else holds into a string without a copy.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // Keyring holds the data keys of one database: the active one seals, every one opens.
 type Keyring struct {
@@ -258,11 +299,16 @@ func (r *Keyring) openAt(s string, start int) (string, int, bool) {
 	if k == nil {
 		return "", 0, false
 	}
-	raw, err := b64.DecodeString(s[q+1 : end])
+	var buf [192]byte
+	enc := s[q+1 : end]
+	if b64.DecodedLen(len(enc)) > len(buf) {
+		return "", 0, false // longer than any identifier we seal
+	}
+	n, err := b64.Decode(buf[:], []byte(enc))
 	if err != nil {
 		return "", 0, false
 	}
-	clear, ok := k.open(kind, raw)
+	clear, ok := k.open(kind, buf[:n])
 	if !ok {
 		return "", 0, false
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-func testRing(t *testing.T, ids ...int) *Keyring {
+func testRing(t testing.TB, ids ...int) *Keyring {
 	t.Helper()
 	var keys []*DataKey
 	for _, id := range ids {
