@@ -17,11 +17,13 @@ import (
 // WIIS_KEY_FILE is set: in the service user's configuration directory, apart from the data,
 // so a copy of the database file (or a backup) alone does not carry the key.
 func DefaultKeyFile() string {
-	dir, err := os.UserConfigDir()
-	if err != nil {
-		return ""
+	if dir, err := os.UserConfigDir(); err == nil {
+		return filepath.Join(dir, "wiis", "master.key")
 	}
-	return filepath.Join(dir, "wiis", "master.key")
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".wiis", "master.key")
+	}
+	return "" // no home: LoadKEK asks for WIIS_KEK or WIIS_KEY_FILE
 }
 
 // SecretColumns are the columns whose whole value is sealed as a seal.Secret: values of no
