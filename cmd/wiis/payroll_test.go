@@ -90,7 +90,7 @@ func TestPayrollRunKilledMidRunAndRestartedPaysEveryLineOnce(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
-			db, err := store.Open(context.Background(), dsn)
+			db, err := store.OpenAndMigrate(context.Background(), dsn)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -63,7 +63,7 @@ func TestRiskScanKilledWhileStoringAndRerunStoresEachAlertOnce(t *testing.T) {
 				if _, errs, code := wiis(t, "migrate", "--db", dsn); code != 0 {
 					t.Fatalf("migrate: %s", errs)
 				}
-				db, err := store.Open(ctx, dsn)
+				db, err := store.OpenAndMigrate(ctx, dsn)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -128,10 +128,12 @@ func TestRiskScanKilledWhileStoringAndRerunStoresEachAlertOnce(t *testing.T) {
 				if finished {
 					t.Fatalf("the scan finished before every kill (scan only %v, with storing %v)", scanOnly, full)
 				}
-				if stored != 0 {
+				// The kill can land after the commit while the child is still exiting: all
+				// stored is as good as none, a part is the failure looked for.
+				if stored != 0 && stored != n {
 					t.Fatalf("killed at %v: %d of %d alerts stored, want all or none", killAt, stored, n)
 				}
-				t.Logf("killed at %v (scan only %v, scan and store %v): no alert stored", killAt, scanOnly, full)
+				t.Logf("killed at %v (scan only %v, scan and store %v): %d alerts stored", killAt, scanOnly, full, stored)
 				break
 			}
 			for range 2 {

@@ -182,7 +182,7 @@ func rawCopy(ctx context.Context, db *store.DB, l *Layout, n int, usccs []string
 	}
 	defer conn.Close()
 	return conn.Raw(func(dc any) error {
-		pc := dc.(*stdlib.Conn).Conn()
+		pc := store.Unwrap(dc).(*stdlib.Conn).Conn()
 		return pgx.BeginFunc(ctx, pc, func(tx pgx.Tx) error {
 			i := 0
 			_, err := tx.CopyFrom(ctx, pgx.Identifier{"enrollment_events"}, l.ColumnNames(),
@@ -191,7 +191,9 @@ func rawCopy(ctx context.Context, db *store.DB, l *Layout, n int, usccs []string
 						return nil, nil
 					}
 					i++
-					return benchEvent(i-1, usccs), nil
+					row := benchEvent(i-1, usccs)
+					db.SealValues(row) // COPY bypasses the driver, which seals everything else
+					return row, nil
 				}))
 			return err
 		})

@@ -65,8 +65,8 @@ func (s *session) close() {
 func (s *session) inTx(ctx context.Context, fn func(tx batchTx) error) error {
 	if s.db.Engine == store.Postgres {
 		return s.conn.Raw(func(dc any) error {
-			pc := dc.(*stdlib.Conn).Conn()
-			return pgx.BeginFunc(ctx, pc, func(tx pgx.Tx) error { return fn(&pgBatch{tx: tx}) })
+			pc := store.Unwrap(dc).(*stdlib.Conn).Conn()
+			return pgx.BeginFunc(ctx, pc, func(tx pgx.Tx) error { return fn(&pgBatch{tx: tx, db: s.db}) })
 		})
 	}
 	stx, err := s.conn.BeginTx(ctx, nil)
@@ -176,9 +176,22 @@ func (b *sqlBatch) exec(ctx context.Context, q string, args ...any) (int64, erro
 	return res.RowsAffected()
 }
 
-type pgBatch struct{ tx pgx.Tx }
+// pgBatch talks to pgx directly (COPY), below the driver that seals personal identifiers, so
+// it seals what it sends and opens what it reads itself.
+type pgBatch struct {
+	tx pgx.Tx
+	db *store.DB
+}
 
 func (b *pgBatch) selectIn(ctx context.Context, table string, cols []string, in string, keys []string, fn func([]any)) error {
+	sealed := make([]any, len(keys))
+	for i, k := range keys {
+		sealed[i] = k
+	}
+	b.db.SealValues(sealed)
+	for i, k := range sealed {
+		keys[i] = k.(string)
+	}
 	rows, err := b.tx.Query(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE %s = ANY($1)", strings.Join(cols, ", "), table, in), keys)
 	if err != nil {
 		return err
@@ -189,18 +202,26 @@ func (b *pgBatch) selectIn(ctx context.Context, table string, cols []string, in 
 		if err != nil {
 			return err
 		}
+		b.db.OpenValues(vals)
 		fn(vals)
 	}
 	return rows.Err()
 }
 
 func (b *pgBatch) insert(ctx context.Context, table string, cols []string, rows [][]any) error {
-	_, err := b.tx.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+	sealed := make([][]any, len(rows))
+	for i, r := range rows {
+		sealed[i] = append([]any(nil), r...)
+		b.db.SealValues(sealed[i])
+	}
+	_, err := b.tx.CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(sealed))
 	return err
 }
 
 func (b *pgBatch) exec(ctx context.Context, q string, args ...any) (int64, error) {
-	tag, err := b.tx.Exec(ctx, (&store.DB{Engine: store.Postgres}).Rebind(q), args...)
+	args = append([]any(nil), args...)
+	b.db.SealValues(args)
+	tag, err := b.tx.Exec(ctx, b.db.SealText(b.db.Rebind(q)), args...)
 	if err != nil {
 		return 0, err
 	}

@@ -443,7 +443,7 @@ func (im *importer) store(ctx context.Context, sess *session, l *Layout, rows []
 			old, ok := stored[keyOf(l, p.row)]
 			switch {
 			case !ok:
-				fresh = append(fresh, p.row)
+				fresh = append(fresh, l.storable(p.row))
 			case sameValues(l, old, p.row):
 				same++
 			default:
@@ -559,7 +559,7 @@ func insertNew(ctx context.Context, tx batchTx, l *Layout, rows []pending) (int,
 		store.Placeholders(len(cols)) + ") ON CONFLICT DO NOTHING"
 	n := 0
 	for _, p := range rows {
-		k, err := tx.exec(ctx, q, p.row...)
+		k, err := tx.exec(ctx, q, l.storable(p.row)...)
 		if err != nil {
 			return 0, fmt.Errorf("%s:%d: insert: %w", l.File(), p.line, err)
 		}
@@ -579,6 +579,7 @@ func update(ctx context.Context, tx batchTx, l *Layout, rows []Row) error {
 	q := "UPDATE " + l.Name + " SET " + strings.Join(set, ", ") + " WHERE " + strings.Join(where, " AND ")
 	args := make([]any, 0, len(l.Columns))
 	for _, r := range rows {
+		r := l.storable(r)
 		args = args[:0]
 		for _, i := range l.valIdx {
 			args = append(args, r[i])

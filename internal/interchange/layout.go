@@ -13,6 +13,7 @@ import (
 	"wiis/internal/audit"
 	"wiis/internal/contrib/contribstore"
 	"wiis/internal/money"
+	"wiis/internal/seal"
 	"wiis/internal/store"
 )
 
@@ -43,6 +44,7 @@ type Column struct {
 	Required bool
 	Enum     []string // allowed values of an Enum column
 	Min, Max int64    // range of an Int column
+	Secret   bool     // stored sealed whole (bank accounts): see storable
 }
 
 // Layout is one interchange file: its name (the file stem, the XLSX sheet and the table),
@@ -62,6 +64,18 @@ type Layout struct {
 
 	keyIdx, valIdx []int
 	colIdx         map[string]int
+}
+
+// storable returns the values of r as they are written: secret columns marked so the storage
+// layer seals them (ID numbers it recognises itself).
+func (l *Layout) storable(r Row) []any {
+	out := append([]any(nil), r...)
+	for i, c := range l.Columns {
+		if s, ok := out[i].(string); ok && c.Secret {
+			out[i] = seal.Secret(s)
+		}
+	}
+	return out
 }
 
 // Row holds one row's values in the layout's column order, as described by Kind.
@@ -175,7 +189,7 @@ var Layouts = []*Layout{
 		{Name: "item", Kind: Text, Required: true},
 		{Name: "month", Kind: Month, Required: true},
 		{Name: "amount", Kind: Money, Required: true},
-		{Name: "bank_account", Kind: Text},
+		{Name: "bank_account", Kind: Text, Secret: true},
 	}},
 	{Name: "beneficiaries", Key: []string{"id_number", "item", "worker_id_number"}, Check: checkBeneficiary, Columns: []Column{
 		{Name: "id_number", Kind: IDNumber, Required: true},
@@ -188,7 +202,7 @@ var Layouts = []*Layout{
 		{Name: "monthly_amount", Kind: Money, Required: true},
 		{Name: "start_month", Kind: Month, Required: true},
 		{Name: "end_month", Kind: Month},
-		{Name: "bank_account", Kind: Text},
+		{Name: "bank_account", Kind: Text, Secret: true},
 		{Name: "worker_id_number", Kind: IDNumber, Required: true},
 	}},
 }

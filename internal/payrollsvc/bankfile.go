@@ -1,11 +1,14 @@
 package payrollsvc
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
+	"strings"
 
 	"wiis/internal/money"
 	"wiis/internal/payroll"
@@ -27,7 +30,7 @@ func (s *Service) WriteBankFile(ctx context.Context, month payroll.Month, w io.W
 				ORDER BY e.item, e.worker_id_number LIMIT 1), ''),
 			p.item, p.month, p.amount, COALESCE(p.bank_account, '')
 		FROM payments p WHERE p.source = ?
-		ORDER BY p.source, p.bank_account, p.id_number, p.item`, Source(month))
+`, Source(month))
 	if err != nil {
 		return 0, fmt.Errorf("bank file %s: %w", month, err)
 	}
@@ -36,21 +39,30 @@ func (s *Service) WriteBankFile(ctx context.Context, month payroll.Month, w io.W
 	if err := cw.Write(BankFileHeader); err != nil {
 		return 0, err
 	}
-	rec := make([]string, 6)
-	var n int64
+	// Account and ID number are stored sealed, so the database can only order their
+	// ciphertext: the lines are sorted here, as the bank expects them.
+	var recs [][]string
 	for rows.Next() {
+		rec := make([]string, 6)
 		var amount int64
 		if err := rows.Scan(&rec[0], &rec[1], &rec[2], &rec[3], &amount, &rec[5]); err != nil {
-			return n, fmt.Errorf("bank file %s: %w", month, err)
+			return 0, fmt.Errorf("bank file %s: %w", month, err)
 		}
 		rec[4] = money.Amount(amount).String()
+		recs = append(recs, rec)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("bank file %s: %w", month, err)
+	}
+	slices.SortFunc(recs, func(a, b []string) int {
+		return cmp.Or(strings.Compare(a[5], b[5]), strings.Compare(a[0], b[0]), strings.Compare(a[2], b[2]))
+	})
+	var n int64
+	for _, rec := range recs {
 		if err := cw.Write(rec); err != nil {
 			return n, err
 		}
 		n++
-	}
-	if err := rows.Err(); err != nil {
-		return n, fmt.Errorf("bank file %s: %w", month, err)
 	}
 	cw.Flush()
 	return n, cw.Error()

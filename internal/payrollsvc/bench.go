@@ -12,6 +12,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"wiis/internal/payroll"
+	"wiis/internal/seal"
 	"wiis/internal/store"
 )
 
@@ -79,7 +80,7 @@ func seedBench(ctx context.Context, db *store.DB, n int) error {
 					}
 					q += "(?, ?, 'disability_allowance', ?, ?, '2020-01', ?, ?)"
 					id := fmt.Sprintf("3204021980%08d", i)
-					args = append(args, id, "某某", 1+i%4, 300000+i%1000, benchAccount(i, n), id)
+					args = append(args, id, "某某", 1+i%4, 300000+i%1000, seal.Secret(benchAccount(i, n)), id)
 				}
 				if _, err := tx.Exec(ctx, q, args...); err != nil {
 					return err
@@ -112,7 +113,7 @@ func rawInsert(ctx context.Context, db *store.DB, n int, month string) (time.Dur
 		}
 		defer conn.Close()
 		err = conn.Raw(func(dc any) error {
-			pc := dc.(*stdlib.Conn).Conn()
+			pc := store.Unwrap(dc).(*stdlib.Conn).Conn()
 			i := 0
 			_, err := pc.CopyFrom(ctx, pgx.Identifier{"payments"},
 				[]string{"id_number", "item", "month", "amount", "bank_account", "source", "name"},
@@ -121,8 +122,10 @@ func rawInsert(ctx context.Context, db *store.DB, n int, month string) (time.Dur
 						return nil, nil
 					}
 					i++
-					return []any{fmt.Sprintf("3204021980%08d", i-1), "disability_allowance", month, int64(300000 + i%1000),
-						benchAccount(i-1, n), "raw", "某某"}, nil
+					row := []any{fmt.Sprintf("3204021980%08d", i-1), "disability_allowance", month, int64(300000 + i%1000),
+						seal.Secret(benchAccount(i-1, n)), "raw", "某某"}
+					db.SealValues(row) // COPY bypasses the driver, which seals everything else
+					return row, nil
 				}))
 			return err
 		})
@@ -136,7 +139,7 @@ func rawInsert(ctx context.Context, db *store.DB, n int, month string) (time.Dur
 		defer st.Close()
 		for i := 0; i < n; i++ {
 			if _, err := st.ExecContext(ctx, fmt.Sprintf("3204021980%08d", i), "disability_allowance", month,
-				int64(300000+i%1000), benchAccount(i, n), "raw", "某某"); err != nil {
+				int64(300000+i%1000), seal.Secret(benchAccount(i, n)), "raw", "某某"); err != nil {
 				return err
 			}
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"wiis/internal/payroll"
+	"wiis/internal/seal"
 	"wiis/internal/store"
 )
 
@@ -49,7 +50,7 @@ func CreateEntitlement(ctx context.Context, tx *store.Tx, e payroll.Entitlement,
 			origin, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		e.IDNumber, e.Name, e.Item, grade, nullable(e.SelfCare), nullable(e.Relation), boolInt(e.OrphanOrLone),
-		e.Start.String(), end, e.BankAccount, e.WorkerIDNumber, boolInt(e.UnableToWork), int64(first.Amount),
+		e.Start.String(), end, seal.Secret(e.BankAccount), e.WorkerIDNumber, boolInt(e.UnableToWork), int64(first.Amount),
 		e.Start.String(), origin, at).Scan(&id)
 	if err != nil {
 		return 0, fmt.Errorf("entitlement: insert: %w", err)

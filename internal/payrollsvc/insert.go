@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"wiis/internal/payroll"
+	"wiis/internal/seal"
 	"wiis/internal/store"
 )
 
@@ -35,7 +36,7 @@ func insertPayments(ctx context.Context, tx *store.Tx, month payroll.Month, line
 		}
 		defer st.Close()
 		for i, l := range lines {
-			res, err := st.ExecContext(ctx, l.id, l.item, m, int64(l.amount), l.bank, src, l.name)
+			res, err := st.ExecContext(ctx, l.id, l.item, m, int64(l.amount), seal.Secret(l.bank), src, l.name)
 			if err != nil {
 				return nil, err
 			}
@@ -56,7 +57,7 @@ func insertPayments(ctx context.Context, tx *store.Tx, month payroll.Month, line
 			}
 			q.WriteString("(?, ?, ?, ?, ?, ?, ?)")
 			l := lines[i]
-			args = append(args, l.id, l.item, m, int64(l.amount), l.bank, src, l.name)
+			args = append(args, l.id, l.item, m, int64(l.amount), seal.Secret(l.bank), src, l.name)
 			index[payeeItem{l.id, l.item}] = i
 		}
 		q.WriteString(` ON CONFLICT DO NOTHING RETURNING id_number, item`)

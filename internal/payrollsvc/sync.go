@@ -14,7 +14,8 @@ import (
 // entitlement's region is that of the employer of the worker's latest injury claim, else
 // s.Region (migration 00051). It returns
 // the number added and updated. Both statements are set-based, and running it again changes
-// nothing.
+// nothing; two runs syncing at once on PostgreSQL (read committed) add each entitlement
+// once: the later insert waits on the earlier's keys and skips them.
 func (s *Service) SyncEntitlements(ctx context.Context, tx *store.Tx) (added, updated int64, err error) {
 	var maxID int64
 	if err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(id), 0) FROM payroll_entitlements`).Scan(&maxID); err != nil {
@@ -32,14 +33,16 @@ func (s *Service) SyncEntitlements(ctx context.Context, tx *store.Tx) (added, up
 		FROM beneficiaries b
 		WHERE NOT EXISTS (SELECT 1 FROM payroll_entitlements e WHERE e.id_number = b.id_number
 			AND e.item = b.item AND e.worker_id_number = b.worker_id_number)
-		ORDER BY b.id_number, b.item, b.worker_id_number`, now, s.Region)
+		ORDER BY b.id_number, b.item, b.worker_id_number
+		ON CONFLICT (id_number, item, worker_id_number) DO NOTHING`, now, s.Region)
 	if err != nil {
 		return 0, 0, fmt.Errorf("payroll sync: add: %w", err)
 	}
 	added, _ = res.RowsAffected()
 	if added > 0 {
 		if _, err := tx.Exec(ctx, `INSERT INTO payroll_amounts (entitlement_id, from_month, amount, reason, created_at)
-			SELECT id, amount_from, amount, 'beneficiaries.csv', ? FROM payroll_entitlements WHERE id > ?`, now, maxID); err != nil {
+			SELECT id, amount_from, amount, 'beneficiaries.csv', ? FROM payroll_entitlements WHERE id > ?
+				AND NOT EXISTS (SELECT 1 FROM payroll_amounts a WHERE a.entitlement_id = payroll_entitlements.id)`, now, maxID); err != nil {
 			return 0, 0, fmt.Errorf("payroll sync: first amounts: %w", err)
 		}
 	}

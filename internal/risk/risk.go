@@ -195,7 +195,12 @@ const maxDetails = 3
 func (c *collector) alerts() []Alert {
 	out := make([]Alert, 0, len(c.byKey))
 	for _, a := range c.byKey {
+		// Details and evidence are sorted so an alert reads the same whatever order persons
+		// were fed in (the store streams them in the order of their sealed ID numbers, which
+		// differs between databases and after a key rotation).
 		d := a.details
+		sort.Strings(d)
+		sort.SliceStable(a.Evidence, func(i, j int) bool { return fmt.Sprint(a.Evidence[i]) < fmt.Sprint(a.Evidence[j]) })
 		text := strings.Join(d[:min(len(d), maxDetails)], "；")
 		if len(d) > maxDetails {
 			text += fmt.Sprintf("；等共%d处", len(d))

@@ -11,6 +11,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"wiis/internal/seal"
 )
 
 // The backup format is logical and engine-neutral: gzip'd JSON lines, a header line, then for
@@ -64,6 +66,7 @@ func (db *DB) Tables(ctx context.Context) ([]string, error) {
 // Backup writes every table to w from one consistent read snapshot while the system runs.
 // It returns the number of rows written per table.
 func (db *DB) Backup(ctx context.Context, w io.Writer) (map[string]int64, error) {
+	ctx = Raw(ctx) // sealed values travel sealed; the key-encryption key never travels
 	tables, err := db.Tables(ctx)
 	if err != nil {
 		return nil, err
@@ -172,11 +175,13 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (map[string]int64, error
 	if err := dec.Decode(&hdr); err != nil || hdr.Format != backupFormat {
 		return nil, fmt.Errorf("store: restore: not a wiis backup (format %q)", hdr.Format)
 	}
+	ctx = Raw(ctx)
 	seeded, err := db.seededTables(ctx)
 	if err != nil {
 		return nil, err
 	}
 	counts := map[string]int64{}
+	var ring *seal.Keyring
 	err = db.InTx(ctx, func(tx *Tx) error {
 		var cur *tableLoader
 		finish := func() error {
@@ -189,7 +194,18 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (map[string]int64, error
 		for {
 			var line json.RawMessage
 			if err := dec.Decode(&line); err == io.EOF {
-				return finish()
+				if err := finish(); err != nil {
+					return err
+				}
+				// The backup's data keys replace this database's; they must open with the
+				// key-encryption key in use here, or nothing restored could be read.
+				if db.kek != nil {
+					var err error
+					if ring, err = db.readKeys(ctx, tx, db.kek); err != nil {
+						return fmt.Errorf("store: restore: the backup's %w; set %s or %s to the source system's key", err, seal.EnvKEK, seal.EnvKeyFile)
+					}
+				}
+				return nil
 			} else if err != nil {
 				return fmt.Errorf("store: restore: %w", err)
 			}
@@ -219,6 +235,9 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (map[string]int64, error
 			}
 		}
 	})
+	if err == nil && ring != nil {
+		db.sealer.ring.Store(ring)
+	}
 	return counts, err
 }
 
@@ -248,7 +267,9 @@ func (db *DB) seededTables(ctx context.Context) (map[string]bool, error) {
 
 // seedTables are the tables migrations fill with reference data; a restore replaces their
 // rows. TestOnlySeedTablesHoldRowsAfterMigration keeps the list true.
-var seedTables = map[string]bool{"regions": true, "policy_values": true, "service_items": true, "sqlite_sequence": true}
+// data_keys is filled when a database is first opened, and a restore replaces it with the
+// backup's keys.
+var seedTables = map[string]bool{"data_keys": true, "regions": true, "policy_values": true, "service_items": true, "sqlite_sequence": true}
 
 // IsSeedTable reports whether migrations fill table with reference data.
 func IsSeedTable(table string) bool { return seedTables[table] }

@@ -19,6 +19,9 @@ import (
 	"sync"
 
 	"github.com/jackc/pgx/v5/stdlib"
+
+	"wiis/internal/seal"
+
 	_ "modernc.org/sqlite" // pure-Go SQLite driver: `go run` needs no C compiler
 )
 
@@ -39,9 +42,14 @@ type DB struct {
 	SQL    *sql.DB
 	Engine Engine
 	DSN    string
+
+	sealer *sealer   // seals personal identifiers at the driver (sealed.go)
+	kek    *seal.KEK // set by LoadKeys
 }
 
-// Open connects to dsn ("sqlite:PATH" or "postgres://...") without migrating.
+// Open connects to dsn ("sqlite:PATH" or "postgres://...") without migrating or loading the
+// data keys: until LoadKeys, values are read as stored (sealed) and would be written in clear,
+// so everything but migration tooling uses OpenAndMigrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	var db *DB
 	switch {
@@ -58,19 +66,21 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		}
 		conn := "file:" + path + sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-		s, err := sql.Open("sqlite", conn)
+		sl := &sealer{}
+		s, err := openSealed("sqlite", conn, sl)
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
 		s.SetMaxOpenConns(4)
-		db = &DB{SQL: s, Engine: SQLite, DSN: dsn}
+		db = &DB{SQL: s, Engine: SQLite, DSN: dsn, sealer: sl}
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
-		s, err := sql.Open("pgx", dsn)
+		sl := &sealer{}
+		s, err := openSealed("pgx", dsn, sl)
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
 		s.SetMaxOpenConns(16)
-		db = &DB{SQL: s, Engine: Postgres, DSN: dsn}
+		db = &DB{SQL: s, Engine: Postgres, DSN: dsn, sealer: sl}
 	default:
 		return nil, fmt.Errorf("store: unknown database %q: use sqlite:PATH or postgres://...", dsn)
 	}
@@ -81,14 +91,23 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	return db, nil
 }
 
-// OpenAndMigrate opens dsn and applies every pending migration; every subcommand that needs
-// data uses it.
+// OpenAndMigrate opens dsn, applies every pending migration and loads the data keys with the
+// key-encryption key from WIIS_KEK, WIIS_KEY_FILE or DefaultKeyFile; every subcommand that
+// needs data uses it.
 func OpenAndMigrate(ctx context.Context, dsn string) (*DB, error) {
 	db, err := Open(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
 	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	kek, err := seal.LoadKEK(DefaultKeyFile())
+	if err == nil {
+		err = db.LoadKeys(ctx, kek)
+	}
+	if err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"wiis/internal/apperr"
 	"wiis/internal/casework"
+	"wiis/internal/seal"
 	"wiis/internal/store"
 )
 
@@ -67,7 +68,7 @@ func (s *Service) ReceiveFile(ctx context.Context, actor string, id int64, versi
 		var fid int64
 		if err := tx.QueryRow(ctx, `INSERT INTO casework_files (entity, case_id, kind, name, content_type, size, sha256, content, uploaded_by, uploaded_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, EntityDetermination, id, kind, f.Name, f.ContentType,
-			len(f.Content), hex.EncodeToString(sum[:]), f.Content, actor, s.now()).Scan(&fid); err != nil {
+			len(f.Content), hex.EncodeToString(sum[:]), seal.Blob(f.Content), actor, s.now()).Scan(&fid); err != nil {
 			return c, fmt.Errorf("caseservice: keep file: %w", err)
 		}
 		return c.Apply(casework.ReceiveMaterial{Act: casework.Act{On: on}, Kind: kind, FileRef: FileRef(fid), Note: note}, actor, lim)

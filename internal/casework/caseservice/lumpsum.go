@@ -16,6 +16,7 @@ import (
 	"wiis/internal/money"
 	"wiis/internal/policy"
 	"wiis/internal/privacy"
+	"wiis/internal/seal"
 	"wiis/internal/store"
 )
 
@@ -203,7 +204,7 @@ func (s *Service) PreparePayable(ctx context.Context, actor string, id int64, ve
 	}
 	return s.changePayable(ctx, id, version, PayableOpen, func(tx *store.Tx, b Payable, at string) error {
 		return updatePayable(ctx, tx, b, `status = ?, payee = ?, bank_account = ?, prepared_by = ?, prepared_at = ?,
-			approved_by = '', approved_at = NULL, note = ''`, PayablePrepared, d.Payee, d.BankAccount, actor, at)
+			approved_by = '', approved_at = NULL, note = ''`, PayablePrepared, d.Payee, seal.Secret(d.BankAccount), actor, at)
 	})
 }
 
@@ -302,7 +303,7 @@ func (s *Service) PayPayable(ctx context.Context, actor string, id int64, versio
 	return s.changePayable(ctx, id, version, PayableApproved, func(tx *store.Tx, b Payable, at string) error {
 		source := fmt.Sprintf("lumpsum:%d", b.ID)
 		_, err := tx.Exec(ctx, `INSERT INTO payments (id_number, item, month, amount, bank_account, source) VALUES (?, ?, ?, ?, ?, ?)`,
-			b.IDNumber, b.Item, day[:7], b.Amount.Fen(), b.BankAccount, source)
+			b.IDNumber, b.Item, day[:7], b.Amount.Fen(), seal.Secret(b.BankAccount), source)
 		if store.IsUniqueViolation(err) {
 			return apperr.Conflictf("paid_on", "%s 月已有该人员的 %s 支付记录 / %s was already paid to this person in %s", day[:7], b.Item, b.Item, day[:7])
 		}

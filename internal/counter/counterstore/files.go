@@ -16,6 +16,7 @@ import (
 	"wiis/internal/audit"
 	"wiis/internal/counter"
 	"wiis/internal/policy"
+	"wiis/internal/seal"
 	"wiis/internal/store"
 )
 
@@ -96,7 +97,7 @@ func fileMaterials(ctx context.Context, tx *store.Tx, by audit.Actor, t counter.
 		}
 		var id int64
 		if err := tx.QueryRow(ctx, `INSERT INTO ticket_files (ticket_id, material, filename, mime, size, sha256, content, retain_until, filed_by, filed_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, t.ID, f.Material, name, mime, len(f.Content), sum, f.Content, until,
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, t.ID, f.Material, name, mime, len(f.Content), sum, seal.Blob(f.Content), until,
 			by.Username, audit.FormatTime(now)).Scan(&id); err != nil {
 			return err
 		}

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"wiis/internal/seal"
 	"wiis/internal/store"
 )
 
@@ -58,7 +59,7 @@ func AddAttachment(ctx context.Context, tx *store.Tx, alertID int64, filename, c
 		SHA256: hex.EncodeToString(sum[:]), UploadedBy: by, CreatedAt: stamp(now)}
 	err := tx.QueryRow(ctx, `INSERT INTO risk_alert_attachments (alert_id, filename, content_type, size, sha256, data,
 		uploaded_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		alertID, a.Filename, a.ContentType, a.Size, a.SHA256, data, by, a.CreatedAt).Scan(&a.ID)
+		alertID, a.Filename, a.ContentType, a.Size, a.SHA256, seal.Blob(data), by, a.CreatedAt).Scan(&a.ID)
 	return a, err
 }
 

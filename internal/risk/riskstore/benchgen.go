@@ -14,6 +14,7 @@ import (
 
 	"wiis/internal/coverage"
 	"wiis/internal/idcode"
+	"wiis/internal/seal"
 	"wiis/internal/store"
 )
 
@@ -151,7 +152,7 @@ func generate(ctx context.Context, db *store.DB, n int) (int, error) {
 			if r.IntN(100) == 0 { // R09
 				acct = fmt.Sprintf("6217%012d", i-1)
 			}
-			add("payments", payCols, id, item, inj[:7], int64(5000000+r.IntN(5000000)), acct)
+			add("payments", payCols, id, item, inj[:7], int64(5000000+r.IntN(5000000)), seal.Secret(acct))
 		}
 		if r.IntN(500) == 0 { // a death; some still covered or paid
 			add("deaths", []string{"id_number", "death_date"}, id, months[12+r.IntN(12)]+"-15")
@@ -160,8 +161,8 @@ func generate(ctx context.Context, db *store.DB, n int) (int, error) {
 			acct := fmt.Sprintf("6230%012d", i)
 			for k := range 2 {
 				sid := ids[(i+n/2+k)%n]
-				add("beneficiaries", benCols, sid, "遗属", "survivor_pension", int64(200000), "2023-05", acct, ids[i-1])
-				add("payments", payCols, sid, "survivor_pension", months[23], int64(200000), acct)
+				add("beneficiaries", benCols, sid, "遗属", "survivor_pension", int64(200000), "2023-05", seal.Secret(acct), ids[i-1])
+				add("payments", payCols, sid, "survivor_pension", months[23], int64(200000), seal.Secret(acct))
 			}
 		}
 	}
@@ -224,7 +225,10 @@ func (w *bulk) write(ctx context.Context, table string, t *tableRows) error {
 		}
 		defer conn.Close()
 		return conn.Raw(func(dc any) error {
-			_, err := dc.(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{table}, t.cols, pgx.CopyFromRows(t.rows))
+			for _, r := range t.rows {
+				w.db.SealValues(r) // COPY bypasses the driver, which seals everything else
+			}
+			_, err := store.Unwrap(dc).(*stdlib.Conn).Conn().CopyFrom(ctx, pgx.Identifier{table}, t.cols, pgx.CopyFromRows(t.rows))
 			return err
 		})
 	}

@@ -43,13 +43,13 @@ func byteOrder(db *store.DB, cols ...string) string {
 
 // eventsQuery streams every enrollment event ordered by person and employer.
 func eventsQuery(db *store.DB) string {
-	return `SELECT id_number, uscc, event, month, recorded_on, monthly_base FROM enrollment_events ORDER BY ` +
+	return `SELECT id_number, uscc, event, month, recorded_on, monthly_base, id_number AS id` + store.StoredSuffix + ` FROM enrollment_events ORDER BY ` +
 		byteOrder(db, "id_number", "uscc")
 }
 
 // taxQuery streams the tax withholding rows ordered by person, employer and month.
 func taxQuery(db *store.DB) string {
-	return `SELECT id_number, uscc, month FROM tax_withholding ORDER BY ` + byteOrder(db, "id_number", "uscc", "month")
+	return `SELECT id_number, uscc, month, id_number AS id` + store.StoredSuffix + ` FROM tax_withholding ORDER BY ` + byteOrder(db, "id_number", "uscc", "month")
 }
 
 // Scan evaluates every rule over everything stored for the as-of month and returns the alerts
@@ -89,11 +89,11 @@ func Scan(ctx context.Context, db *store.DB, asOf coverage.Month) ([]risk.Alert,
 		if !evOK && !txOK {
 			break
 		}
-		id := ev.id
-		if !evOK || (txOK && tx.id < id) {
-			id = tx.id
+		id, key := ev.id, ev.key
+		if !evOK || (txOK && tx.key < key) {
+			id, key = tx.id, tx.key
 		}
-		for ev, ok := events.peek(); ok && ev.id == id; ev, ok = events.peek() {
+		for ev, ok := events.peek(); ok && ev.key == key; ev, ok = events.peek() {
 			n := len(p.Employments)
 			if n == 0 || p.Employments[n-1].Uscc != ev.uscc {
 				p.Employments = append(p.Employments, risk.Employment{Uscc: ev.uscc})
@@ -105,7 +105,7 @@ func Scan(ctx context.Context, db *store.DB, asOf coverage.Month) ([]risk.Alert,
 		for i := range p.Employments {
 			coverage.Sort(p.Employments[i].Events)
 		}
-		for tx, ok := taxes.peek(); ok && tx.id == id; tx, ok = taxes.peek() {
+		for tx, ok := taxes.peek(); ok && tx.key == key; tx, ok = taxes.peek() {
 			p.Tax = append(p.Tax, risk.Tax{Uscc: tx.uscc, Month: tx.month})
 			taxes.next()
 		}

@@ -90,15 +90,17 @@ func (s *stream[T]) next() { s.pos++ }
 // err returns the error that ended the stream early, after peek reported the end.
 func (s *stream[T]) err() error { return s.e }
 
+// eventRow and taxRow carry key, the person's ID number as stored (sealed), beside id, the
+// clear one: the database orders the streams by the stored value, so the merge compares that.
 type eventRow struct {
-	id, uscc string
-	e        coverage.Event
+	id, key, uscc string
+	e             coverage.Event
 }
 
 func scanEvent(r *sql.Rows, v *eventRow) error {
 	var kind, month string
 	var base sql.NullInt64
-	if err := r.Scan(&v.id, &v.uscc, &kind, &month, &v.e.RecordedOn, &base); err != nil {
+	if err := r.Scan(&v.id, &v.uscc, &kind, &month, &v.e.RecordedOn, &base, &v.key); err != nil {
 		return err
 	}
 	k, err := coverage.ParseKind(kind)
@@ -114,13 +116,13 @@ func scanEvent(r *sql.Rows, v *eventRow) error {
 }
 
 type taxRow struct {
-	id, uscc string
-	month    coverage.Month
+	id, key, uscc string
+	month         coverage.Month
 }
 
 func scanTax(r *sql.Rows, v *taxRow) error {
 	var month string
-	if err := r.Scan(&v.id, &v.uscc, &month); err != nil {
+	if err := r.Scan(&v.id, &v.uscc, &month, &v.key); err != nil {
 		return err
 	}
 	m, err := coverage.ParseMonth(month)

@@ -11,6 +11,7 @@ import (
 	"wiis/internal/audit"
 	"wiis/internal/casework"
 	"wiis/internal/policy"
+	"wiis/internal/seal"
 	"wiis/internal/store"
 	"wiis/internal/supervise"
 )
@@ -113,7 +114,7 @@ func (s *Service) File(ctx context.Context, by audit.Actor, d supervise.NewDocum
 			source_ref, mime, size, sha256, content, filed_on, retain_years, retain_until, filed_by, filed_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 			d.Entity, d.CaseID, no, worker, region, d.Category, strings.TrimSpace(d.Title), d.Source, d.SourceRef, d.MIME,
-			len(d.Content), sum, d.Content, d.On, years, until, by.Username, s.stamp()).Scan(&id); err != nil {
+			len(d.Content), sum, seal.Blob(d.Content), d.On, years, until, by.Username, s.stamp()).Scan(&id); err != nil {
 			return err
 		}
 		return s.audit(ctx, tx, by, "archive.file", "archive_document", id, nil, map[string]any{

@@ -1,8 +1,10 @@
 package caseui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"wiis/internal/audit"
@@ -130,17 +132,26 @@ type demoWorker struct{ ID, Name, USCC string }
 func demoWorkers(ctx context.Context, db *store.DB, month string, n int) ([]demoWorker, error) {
 	rows, err := db.Query(ctx, `SELECT ev.id_number, p.name, ev.uscc FROM enrollment_events ev
 		JOIN persons p ON p.id_number = ev.id_number JOIN employers e ON e.uscc = ev.uscc
-		WHERE ev.event = 'add' AND ev.month <= ? AND e.region LIKE ? ORDER BY ev.uscc, ev.id_number`, month, caseservice.RegionPrefix(demo.Region)+"%")
+		WHERE ev.event = 'add' AND ev.month <= ? AND e.region LIKE ?`, month, caseservice.RegionPrefix(demo.Region)+"%")
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	seen := map[string]bool{}
-	var out []demoWorker
-	for rows.Next() && len(out) < n {
+	var all []demoWorker
+	for rows.Next() {
 		var w demoWorker
 		if err := rows.Scan(&w.ID, &w.Name, &w.USCC); err != nil {
 			return nil, err
+		}
+		all = append(all, w)
+	}
+	// By employer, then ID number, sorted here: the database holds ID numbers sealed.
+	slices.SortFunc(all, func(a, b demoWorker) int { return cmp.Or(strings.Compare(a.USCC, b.USCC), strings.Compare(a.ID, b.ID)) })
+	seen := map[string]bool{}
+	var out []demoWorker
+	for _, w := range all {
+		if len(out) == n {
+			break
 		}
 		if seen[w.USCC] || seen[w.ID] {
 			continue

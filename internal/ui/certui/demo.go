@@ -2,6 +2,7 @@ package certui
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"wiis/internal/money"
 	"wiis/internal/payroll"
 	"wiis/internal/payrollsvc"
+	"wiis/internal/seal"
 	"wiis/internal/store"
 )
 
@@ -145,21 +147,30 @@ func seedLateDeath(ctx context.Context, s *payrollsvc.Service, month payroll.Mon
 	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM payroll_receivable_entries WHERE created_by = ?`, demoActor).Scan(&n); err != nil || n > 0 {
 		return err
 	}
-	var id, bank string
+	var bank string
 	var amount int64
-	err := s.DB.QueryRow(ctx, `SELECT e.id_number, e.amount, e.bank_account FROM payroll_entitlements e
+	// The first in ID order, sorted here: the database holds ID numbers sealed.
+	ids, err := store.SortedStrings(ctx, s.DB, 1, `SELECT e.id_number FROM payroll_entitlements e
 		JOIN payroll_certifications c ON c.id_number = e.id_number AND c.channel = ?
 		WHERE e.item = ? AND e.region LIKE '3415%' AND e.end_month IS NULL
 			AND NOT EXISTS (SELECT 1 FROM deaths d WHERE d.id_number = e.id_number)
-			AND NOT EXISTS (SELECT 1 FROM users u WHERE u.person_id_number = e.id_number)
-		ORDER BY e.id_number LIMIT 1`, payroll.ChannelCounter, payroll.DisabilityAllowance).Scan(&id, &amount, &bank)
+			AND NOT EXISTS (SELECT 1 FROM users u WHERE u.person_id_number = e.id_number)`, payroll.ChannelCounter, payroll.DisabilityAllowance)
+	if err == nil && len(ids) == 0 {
+		err = sql.ErrNoRows
+	}
+	var id string
+	if err == nil {
+		id = ids[0]
+		err = s.DB.QueryRow(ctx, `SELECT amount, bank_account FROM payroll_entitlements WHERE id_number = ? AND item = ? ORDER BY id LIMIT 1`,
+			id, payroll.DisabilityAllowance).Scan(&amount, &bank)
+	}
 	if err != nil {
 		return fmt.Errorf("late death: %w", err)
 	}
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		for m := month - 3; m < month; m++ {
 			if _, err := tx.Exec(ctx, `INSERT INTO payments (id_number, item, month, amount, bank_account, source)
-				VALUES (?, ?, ?, ?, ?, 'import') ON CONFLICT (id_number, item, month) DO NOTHING`, id, payroll.DisabilityAllowance, m.String(), amount, bank); err != nil {
+				VALUES (?, ?, ?, ?, ?, 'import') ON CONFLICT (id_number, item, month) DO NOTHING`, id, payroll.DisabilityAllowance, m.String(), amount, seal.Secret(bank)); err != nil {
 				return err
 			}
 		}
@@ -192,22 +203,29 @@ func seedCorrection(ctx context.Context, s *payrollsvc.Service, month payroll.Mo
 	var ent int64
 	var id, bank, worker string
 	var amount int64
-	err := s.DB.QueryRow(ctx, `SELECT e.id, e.id_number, e.amount, e.bank_account, e.worker_id_number FROM payroll_entitlements e
+	const where = `FROM payroll_entitlements e
 		JOIN payroll_certifications c ON c.id_number = e.id_number AND c.channel = ?
 		WHERE e.item = ? AND e.relation = 'parent' AND e.orphan_or_lone = 1 AND e.region LIKE '3415%'
 			AND e.end_month IS NULL AND e.start_month <= ?
 			AND NOT EXISTS (SELECT 1 FROM deaths d WHERE d.id_number = e.id_number)
 			AND NOT EXISTS (SELECT 1 FROM payroll_receivables r WHERE r.id_number = e.id_number)
-			AND NOT EXISTS (SELECT 1 FROM users u WHERE u.person_id_number = e.id_number)
-		ORDER BY e.id_number LIMIT 1`, payroll.ChannelCounter, payroll.SurvivorPension, (month-4).String()).
-		Scan(&ent, &id, &amount, &bank, &worker)
+			AND NOT EXISTS (SELECT 1 FROM users u WHERE u.person_id_number = e.id_number)`
+	// The first in ID order, sorted here: the database holds ID numbers sealed.
+	ids, err := store.SortedStrings(ctx, s.DB, 1, `SELECT e.id_number `+where, payroll.ChannelCounter, payroll.SurvivorPension, (month - 4).String())
+	if err == nil && len(ids) == 0 {
+		err = sql.ErrNoRows
+	}
+	if err == nil {
+		err = s.DB.QueryRow(ctx, `SELECT e.id, e.id_number, e.amount, e.bank_account, e.worker_id_number `+where+` AND e.id_number = ? ORDER BY e.id LIMIT 1`,
+			payroll.ChannelCounter, payroll.SurvivorPension, (month-4).String(), ids[0]).Scan(&ent, &id, &amount, &bank, &worker)
+	}
 	if err != nil {
 		return fmt.Errorf("correction: %w", err)
 	}
 	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
 		for m := month - 4; m < month; m++ {
 			if _, err := tx.Exec(ctx, `INSERT INTO payments (id_number, item, month, amount, bank_account, source)
-				VALUES (?, ?, ?, ?, ?, 'import') ON CONFLICT (id_number, item, month) DO NOTHING`, id, payroll.SurvivorPension, m.String(), amount, bank); err != nil {
+				VALUES (?, ?, ?, ?, ?, 'import') ON CONFLICT (id_number, item, month) DO NOTHING`, id, payroll.SurvivorPension, m.String(), amount, seal.Secret(bank)); err != nil {
 				return err
 			}
 		}

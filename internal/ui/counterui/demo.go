@@ -21,9 +21,14 @@ func init() { demo.Register("counter", SeedDemo) }
 // pending, some decided earlier in time, and one overdue. It does nothing when the city is not
 // loaded yet and is idempotent (tickets are seeded once).
 func SeedDemo(ctx context.Context, db *store.DB) ([]demo.Login, error) {
-	worker, err := firstString(ctx, db, `SELECT p.id_number FROM payments p JOIN enrollment_events e ON e.id_number = p.id_number ORDER BY p.id_number LIMIT 1`)
+	// ID numbers are stored sealed: "first in ID order" is sorted in Go (store.SortedStrings).
+	workers, err := store.SortedStrings(ctx, db, 1, `SELECT DISTINCT p.id_number FROM payments p JOIN enrollment_events e ON e.id_number = p.id_number`)
 	if err != nil {
 		return nil, err
+	}
+	worker := ""
+	if len(workers) > 0 {
+		worker = workers[0]
 	}
 	if worker == "" {
 		if worker, err = firstString(ctx, db, `SELECT id_number FROM enrollment_events ORDER BY id LIMIT 1`); err != nil || worker == "" {
@@ -44,7 +49,7 @@ func SeedDemo(ctx context.Context, db *store.DB) ([]demo.Login, error) {
 	if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE teller = 'teller'`).Scan(&n); err != nil || n > 0 {
 		return nil, err
 	}
-	persons, err := column(ctx, db, `SELECT DISTINCT e.id_number FROM enrollment_events e JOIN employers m ON m.uscc = e.uscc WHERE m.region LIKE '3415%' ORDER BY e.id_number LIMIT 40`)
+	persons, err := store.SortedStrings(ctx, db, 40, `SELECT DISTINCT e.id_number FROM enrollment_events e JOIN employers m ON m.uscc = e.uscc WHERE m.region LIKE '3415%'`)
 	if err != nil {
 		return nil, err
 	}

@@ -161,7 +161,7 @@ func (s *seeder) projects(targets []string) error {
 		if p.year == y || len(p.targets) == 0 {
 			continue
 		}
-		workers, err := column(s.ctx, s.db, `SELECT DISTINCT id_number || '|' || uscc FROM enrollment_events WHERE uscc = ? ORDER BY 1 LIMIT 12`, p.targets[0])
+		workers, err := store.SortedStrings(s.ctx, s.db, 12, `SELECT DISTINCT id_number || '|' || uscc FROM enrollment_events WHERE uscc = ?`, p.targets[0])
 		if err != nil {
 			return err
 		}
@@ -208,7 +208,7 @@ func (s *seeder) files(targets []string) error {
 // the worker has a claim to link).
 func (s *seeder) health(targets []string) error {
 	y := s.now.Year() - 1
-	workers, err := column(s.ctx, s.db, `SELECT DISTINCT id_number FROM enrollment_events WHERE uscc = ? ORDER BY id_number LIMIT 24`, targets[0])
+	workers, err := store.SortedStrings(s.ctx, s.db, 24, `SELECT DISTINCT id_number FROM enrollment_events WHERE uscc = ?`, targets[0])
 	if err != nil {
 		return err
 	}

@@ -1,8 +1,11 @@
 package supui
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
 	"wiis/internal/apperr"
@@ -96,7 +99,7 @@ func demoCases(ctx context.Context, db *store.DB, now time.Time) ([]demoCase, er
 		return have, err
 	}
 	rows, err := db.Query(ctx, `SELECT DISTINCT ev.id_number, ev.uscc, p.name FROM enrollment_events ev JOIN persons p ON p.id_number = ev.id_number
-		JOIN employers e ON e.uscc = ev.uscc WHERE e.region LIKE '3415%' AND ev.event = 'add' ORDER BY ev.id_number LIMIT 12`)
+		JOIN employers e ON e.uscc = ev.uscc WHERE e.region LIKE '3415%' AND ev.event = 'add'`)
 	if err != nil {
 		return nil, err
 	}
@@ -111,6 +114,9 @@ func demoCases(ctx context.Context, db *store.DB, now time.Time) ([]demoCase, er
 		people = append(people, p)
 	}
 	rows.Close()
+	// ID numbers are stored sealed: the first twelve in ID order are picked here.
+	slices.SortFunc(people, func(a, b pw) int { return cmp.Or(strings.Compare(a.id, b.id), strings.Compare(a.uscc, b.uscc)) })
+	people = people[:min(12, len(people))]
 	cs := &caseservice.Service{DB: db, Audit: supstore.CaseAudit(officer), Now: func() time.Time { return now }}
 	received := calendar.DateOf(now.AddDate(0, 0, -40))
 	for i := 0; len(have)+i < 6 && i < len(people); i++ {
@@ -176,7 +182,9 @@ func demoReferrals(ctx context.Context, db *store.DB, s *supstore.Service, cases
 		if i == 2 {
 			// The employer enrolled a worker after the referral: the follow-up the page shows.
 			var other string
-			db.QueryRow(ctx, `SELECT id_number FROM enrollment_events WHERE uscc <> ? ORDER BY id_number LIMIT 1`, c.Employer).Scan(&other)
+			if ids, _ := store.SortedStrings(ctx, db, 1, `SELECT DISTINCT id_number FROM enrollment_events WHERE uscc <> ?`, c.Employer); len(ids) > 0 {
+				other = ids[0]
+			}
 			if other != "" {
 				es := &enroll.Service{DB: db}
 				base := money.Yuan(5000)
