@@ -86,36 +86,53 @@ func newKey(ctx context.Context, tx *Tx, kek *seal.KEK, id int) (*seal.Keyring, 
 	return seal.NewKeyring(id, []*seal.DataKey{k})
 }
 
-func (db *DB) readKeys(ctx context.Context, q Querier, kek *seal.KEK) (*seal.Keyring, error) {
+// storedKey is a data key as stored, unwrapped.
+type storedKey struct {
+	id     int
+	raw    []byte
+	active bool
+}
+
+// unwrapKeys reads every stored data key and unwraps it with kek.
+func unwrapKeys(ctx context.Context, q Querier, kek *seal.KEK) ([]storedKey, error) {
 	rows, err := q.Query(Raw(ctx), `SELECT id, wrapped, state FROM data_keys ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: data keys: %w", err)
 	}
 	defer rows.Close()
-	var keys []*seal.DataKey
-	active := 0
+	var out []storedKey
 	for rows.Next() {
-		var id int
+		var k storedKey
 		var wrapped []byte
 		var state string
-		if err := rows.Scan(&id, &wrapped, &state); err != nil {
+		if err := rows.Scan(&k.id, &wrapped, &state); err != nil {
 			return nil, err
 		}
-		raw, err := kek.Unwrap(id, wrapped)
-		if err != nil {
-			return nil, fmt.Errorf("store: data key %d (key-encryption key from %s): %w", id, kek.Source, err)
+		if k.raw, err = kek.Unwrap(k.id, wrapped); err != nil {
+			return nil, fmt.Errorf("store: data key %d (key-encryption key from %s): %w", k.id, kek.Source, err)
 		}
-		k, err := seal.NewDataKey(id, raw)
+		k.active = state == "active"
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+func (db *DB) readKeys(ctx context.Context, q Querier, kek *seal.KEK) (*seal.Keyring, error) {
+	stored, err := unwrapKeys(ctx, q, kek)
+	if err != nil {
+		return nil, err
+	}
+	var keys []*seal.DataKey
+	active := 0
+	for _, sk := range stored {
+		k, err := seal.NewDataKey(sk.id, sk.raw)
 		if err != nil {
 			return nil, err
 		}
 		keys = append(keys, k)
-		if state == "active" {
-			active = id
+		if sk.active {
+			active = sk.id
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
 	}
 	return seal.NewKeyring(active, keys)
 }
@@ -156,30 +173,8 @@ func (db *DB) RewrapKeys(ctx context.Context, newKEK *seal.KEK) (int, error) {
 	ctx = Raw(ctx)
 	n := 0
 	err := db.InTx(ctx, func(tx *Tx) error {
-		rows, err := tx.Query(ctx, `SELECT id, wrapped FROM data_keys ORDER BY id`)
+		all, err := unwrapKeys(ctx, tx, db.kek)
 		if err != nil {
-			return err
-		}
-		type kw struct {
-			id  int
-			raw []byte
-		}
-		var all []kw
-		for rows.Next() {
-			var k kw
-			var wrapped []byte
-			if err := rows.Scan(&k.id, &wrapped); err != nil {
-				rows.Close()
-				return err
-			}
-			if k.raw, err = db.kek.Unwrap(k.id, wrapped); err != nil {
-				rows.Close()
-				return err
-			}
-			all = append(all, k)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return err
 		}
 		for _, k := range all {

@@ -48,22 +48,28 @@ func (s *sealer) sealArgs(ctx context.Context, query string, args []driver.Named
 	return query, args
 }
 
-// checkSecret seals a seal.Secret argument; other values go to next.
-func (s *sealer) checkSecret(nv *driver.NamedValue, next func(*driver.NamedValue) error) error {
-	switch v := nv.Value.(type) {
+// sealMarked seals a value marked seal.Secret or seal.Blob with r (or unmarks it when r is
+// nil: no keys loaded); ok is false for any other value.
+func sealMarked(r *seal.Keyring, v any) (out any, ok bool) {
+	switch v := v.(type) {
 	case seal.Secret:
-		if r := s.ring.Load(); r != nil {
-			nv.Value = r.SealSecret(string(v))
-		} else {
-			nv.Value = string(v)
+		if r != nil {
+			return r.SealSecret(string(v)), true
 		}
-		return nil
+		return string(v), true
 	case seal.Blob:
-		if r := s.ring.Load(); r != nil && v != nil {
-			nv.Value = r.SealBlob(v)
-		} else {
-			nv.Value = []byte(v)
+		if r != nil && v != nil {
+			return r.SealBlob(v), true
 		}
+		return []byte(v), true
+	}
+	return v, false
+}
+
+// checkSecret seals a marked argument; other values go to next.
+func (s *sealer) checkSecret(nv *driver.NamedValue, next func(*driver.NamedValue) error) error {
+	if v, ok := sealMarked(s.ring.Load(), nv.Value); ok {
+		nv.Value = v
 		return nil
 	}
 	if next != nil {
@@ -85,23 +91,10 @@ func (db *DB) keyring() *seal.Keyring {
 func (db *DB) SealValues(vals []any) {
 	r := db.keyring()
 	for i, v := range vals {
-		switch v := v.(type) {
-		case seal.Secret:
-			if r != nil {
-				vals[i] = r.SealSecret(string(v))
-			} else {
-				vals[i] = string(v)
-			}
-		case seal.Blob:
-			if r != nil && v != nil {
-				vals[i] = r.SealBlob(v)
-			} else {
-				vals[i] = []byte(v)
-			}
-		case string:
-			if r != nil {
-				vals[i] = r.SealText(v)
-			}
+		if m, ok := sealMarked(r, v); ok {
+			vals[i] = m
+		} else if s, ok := v.(string); ok && r != nil {
+			vals[i] = r.SealText(s)
 		}
 	}
 }
