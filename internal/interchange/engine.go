@@ -184,15 +184,11 @@ type pgBatch struct {
 }
 
 func (b *pgBatch) selectIn(ctx context.Context, table string, cols []string, in string, keys []string, fn func([]any)) error {
-	sealed := make([]any, len(keys))
+	sealed := make([]string, len(keys)) // the caller's keys stay clear
 	for i, k := range keys {
-		sealed[i] = k
+		sealed[i] = b.db.SealText(k)
 	}
-	b.db.SealValues(sealed)
-	for i, k := range sealed {
-		keys[i] = k.(string)
-	}
-	rows, err := b.tx.Query(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE %s = ANY($1)", strings.Join(cols, ", "), table, in), keys)
+	rows, err := b.tx.Query(ctx, fmt.Sprintf("SELECT %s FROM %s WHERE %s = ANY($1)", strings.Join(cols, ", "), table, in), sealed)
 	if err != nil {
 		return err
 	}

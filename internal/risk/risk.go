@@ -189,6 +189,24 @@ func (c *collector) add(f finding) {
 	a.Evidence = append(a.Evidence, f.evidence...)
 }
 
+// sortEvidence orders evidence rows by their printed form, printing each row once.
+func sortEvidence(ev []Evidence) {
+	keys := make([]string, len(ev))
+	for i, e := range ev {
+		keys[i] = fmt.Sprint(e)
+	}
+	idx := make([]int, len(ev))
+	for i := range idx {
+		idx[i] = i
+	}
+	sort.SliceStable(idx, func(i, j int) bool { return keys[idx[i]] < keys[idx[j]] })
+	sorted := make([]Evidence, len(ev))
+	for i, k := range idx {
+		sorted[i] = ev[k]
+	}
+	copy(ev, sorted)
+}
+
 // maxDetails bounds the detail text; the evidence keeps every row.
 const maxDetails = 3
 
@@ -200,7 +218,7 @@ func (c *collector) alerts() []Alert {
 		// differs between databases and after a key rotation).
 		d := a.details
 		sort.Strings(d)
-		sort.SliceStable(a.Evidence, func(i, j int) bool { return fmt.Sprint(a.Evidence[i]) < fmt.Sprint(a.Evidence[j]) })
+		sortEvidence(a.Evidence)
 		text := strings.Join(d[:min(len(d), maxDetails)], "；")
 		if len(d) > maxDetails {
 			text += fmt.Sprintf("；等共%d处", len(d))
