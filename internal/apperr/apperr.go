@@ -1,5 +1,5 @@
 // Package apperr is the one error type of wiis: a code (invalid, not_found, conflict,
-// unauthorized, forbidden, internal), the field it concerns and a reason. Domain and service
+// unauthorized, forbidden, internal, unavailable), the field it concerns and a reason. Domain and service
 // packages return it without importing net/http; the web layer maps the code to an HTTP status
 // in one table and turns the reason into Chinese or English at the edge (design.md: "errors
 // are values with a field and a reason"; security.md: never a stack trace).
@@ -13,7 +13,7 @@ import (
 // Code classifies an error so every edge (HTTP, CLI) answers it the same way.
 type Code string
 
-// The codes. The web layer maps them to 422, 404, 409, 401, 403 and 500.
+// The codes. The web layer maps them to 422, 404, 409, 401, 403, 500 and 503.
 const (
 	Invalid      Code = "invalid"
 	NotFound     Code = "not_found"
@@ -21,6 +21,8 @@ const (
 	Unauthorized Code = "unauthorized"
 	Forbidden    Code = "forbidden"
 	Internal     Code = "internal"
+	// Unavailable: the server is too busy to take the request now; the caller may retry.
+	Unavailable Code = "unavailable"
 )
 
 // Error is a classified error. Message is a message-catalogue key (translated at the edge) or,

@@ -91,8 +91,17 @@ func (u *User) snapshot() snapshot {
 		u.PersonIDNumber, u.Disabled, u.Version}
 }
 
-const userCols = `id, username, display_name, roles, region, COALESCE(employer_uscc, ''),
-	COALESCE(person_id_number, ''), disabled, failed_logins, COALESCE(locked_until, ''), created_at, version`
+// userCols are the columns scanUser reads, from the users table.
+var userCols = userColsOf("users")
+
+// userColsOf is the columns scanUser reads, qualified by a table alias for joins (the session
+// look-up).
+func userColsOf(alias string) string {
+	return alias + `.id, ` + alias + `.username, ` + alias + `.display_name, ` + alias + `.roles, ` +
+		alias + `.region, COALESCE(` + alias + `.employer_uscc, ''), COALESCE(` + alias +
+		`.person_id_number, ''), ` + alias + `.disabled, ` + alias + `.failed_logins, COALESCE(` +
+		alias + `.locked_until, ''), ` + alias + `.created_at, ` + alias + `.version`
+}
 
 func scanUser(sc interface{ Scan(...any) error }) (*User, error) {
 	var u User

@@ -36,3 +36,33 @@ func Contains(e Engine, col string) string {
 	}
 	return "instr(" + col + ", ?) > 0"
 }
+
+// CodePrefix is the condition "col begins with prefix" for columns of digit codes (GB/T 2260
+// regions, offices, accounting units), with its arguments. For a prefix of digits it is a
+// range, col >= '3415' AND col < '3416', which both engines answer from a plain index and
+// which digit strings order alike under every collation; `col LIKE ?` instead reads every
+// row on SQLite (its LIKE folds case, so no index serves it) and on PostgreSQL outside the "C"
+// collation, and SQLite re-prepares a statement whose LIKE pattern is a parameter each time
+// it runs. Any other prefix falls back to LIKE.
+func CodePrefix(col, prefix string) (cond string, args []any) {
+	if prefix == "" {
+		return col + " >= ?", []any{""}
+	}
+	next := []byte(prefix)
+	for i := len(next) - 1; i >= 0; i-- {
+		if next[i] < '0' || next[i] > '9' {
+			return col + " LIKE ?", []any{prefix + "%"}
+		}
+	}
+	// The next code up: the last digit below 9 goes up by one and the 9s after it are cut
+	// ("3419" → "342"); all 9s have nothing above them.
+	i := len(next) - 1
+	for i >= 0 && next[i] == '9' {
+		i--
+	}
+	if i < 0 {
+		return col + " >= ?", []any{prefix}
+	}
+	next[i]++
+	return "(" + col + " >= ? AND " + col + " < ?)", []any{prefix, string(next[:i+1])}
+}

@@ -148,6 +148,7 @@ func Unwrap(dc any) any {
 type sealedConnector struct {
 	inner driver.Connector
 	s     *sealer
+	cache bool // keep prepared statements per connection (stmtcache.go)
 }
 
 func (c *sealedConnector) Connect(ctx context.Context) (driver.Conn, error) {
@@ -155,7 +156,11 @@ func (c *sealedConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sealedConn{Conn: conn, s: c.s}, nil
+	sc := &sealedConn{Conn: conn, s: c.s}
+	if p, ok := conn.(driver.ConnPrepareContext); ok && c.cache {
+		sc.stmts, sc.prep = newStmtCache(), p
+	}
+	return sc, nil
 }
 
 func (c *sealedConnector) Driver() driver.Driver { return c.inner.Driver() }
@@ -168,8 +173,9 @@ type dsnConnector struct {
 func (c dsnConnector) Connect(context.Context) (driver.Conn, error) { return c.d.Open(c.dsn) }
 func (c dsnConnector) Driver() driver.Driver                        { return c.d }
 
-// openSealed opens driverName's dsn through the sealing connector.
-func openSealed(driverName, dsn string, s *sealer) (*sql.DB, error) {
+// openSealed opens driverName's dsn through the sealing connector; cacheStmts keeps prepared
+// statements per connection, for drivers that keep none themselves.
+func openSealed(driverName, dsn string, s *sealer, cacheStmts bool) (*sql.DB, error) {
 	probe, err := sql.Open(driverName, dsn)
 	if err != nil {
 		return nil, err
@@ -182,12 +188,22 @@ func openSealed(driverName, dsn string, s *sealer) (*sql.DB, error) {
 			return nil, err
 		}
 	}
-	return sql.OpenDB(&sealedConnector{inner: inner, s: s}), nil
+	return sql.OpenDB(&sealedConnector{inner: inner, s: s, cache: cacheStmts}), nil
 }
 
 type sealedConn struct {
 	driver.Conn
-	s *sealer
+	s     *sealer
+	stmts *stmtCache                // nil when statements are not cached
+	prep  driver.ConnPrepareContext // the inner connection, to fill the cache
+}
+
+// Close finalizes the cached statements before the connection.
+func (c *sealedConn) Close() error {
+	if c.stmts != nil {
+		c.stmts.close()
+	}
+	return c.Conn.Close()
 }
 
 func (c *sealedConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
@@ -218,6 +234,11 @@ func (c *sealedConn) ExecContext(ctx context.Context, query string, args []drive
 		return nil, driver.ErrSkip
 	}
 	query, args = c.s.sealArgs(ctx, query, args)
+	if c.stmts != nil {
+		if res, ok, err := c.stmts.execCached(ctx, c.prep, query, args); ok || err != nil {
+			return res, err
+		}
+	}
 	return e.ExecContext(ctx, query, args)
 }
 
@@ -227,6 +248,18 @@ func (c *sealedConn) QueryContext(ctx context.Context, query string, args []driv
 		return nil, driver.ErrSkip
 	}
 	query, args = c.s.sealArgs(ctx, query, args)
+	if c.stmts != nil {
+		rows, release, ok, err := c.stmts.queryCached(ctx, c.prep, query, args)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if isRaw(ctx) {
+				return &sealedRows{Rows: rows, release: release}, nil
+			}
+			return &sealedRows{Rows: rows, r: c.s.ring.Load(), release: release}, nil
+		}
+	}
 	rows, err := q.QueryContext(ctx, query, args)
 	if err != nil || isRaw(ctx) {
 		return rows, err
@@ -324,14 +357,28 @@ const StoredSuffix = "__stored"
 
 type sealedRows struct {
 	driver.Rows
-	r    *seal.Keyring
-	keep []bool // columns returned as stored; nil when none
-	init bool
+	r       *seal.Keyring // nil: values are returned as stored
+	keep    []bool        // columns returned as stored; nil when none
+	init    bool
+	release func() // frees the cached statement behind the rows; nil when none
+}
+
+// Close closes the rows and frees their cached statement.
+func (rs *sealedRows) Close() error {
+	err := rs.Rows.Close()
+	if rs.release != nil {
+		rs.release()
+		rs.release = nil
+	}
+	return err
 }
 
 func (rs *sealedRows) Next(dest []driver.Value) error {
 	if err := rs.Rows.Next(dest); err != nil {
 		return err
+	}
+	if rs.r == nil {
+		return nil
 	}
 	if !rs.init {
 		rs.init = true

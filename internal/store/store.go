@@ -67,19 +67,24 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		conn := "file:" + path + sep + "_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 			"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 		sl := &sealer{}
-		s, err := openSealed("sqlite", conn, sl)
+		s, err := openSealed("sqlite", conn, sl, true)
 		if err != nil {
 			return nil, fmt.Errorf("store: open sqlite: %w", err)
 		}
+		// Idle connections are kept (database/sql keeps 2 by default): reopening one under
+		// load costs its page cache and its prepared statements.
 		s.SetMaxOpenConns(4)
+		s.SetMaxIdleConns(4)
 		db = &DB{SQL: s, Engine: SQLite, DSN: dsn, sealer: sl}
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		sl := &sealer{}
-		s, err := openSealed("pgx", dsn, sl)
+		s, err := openSealed("pgx", dsn, sl, false)
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
+		// As for SQLite: a reopened connection costs a handshake and pgx's statement cache.
 		s.SetMaxOpenConns(16)
+		s.SetMaxIdleConns(16)
 		db = &DB{SQL: s, Engine: Postgres, DSN: dsn, sealer: sl}
 	default:
 		return nil, fmt.Errorf("store: unknown database %q: use sqlite:PATH or postgres://...", dsn)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"reflect"
 	"sort"
+	"strings"
 	"testing"
 
 	"wiis/internal/store"
@@ -170,6 +171,45 @@ func TestOnlySeedTablesHoldRowsAfterMigration(t *testing.T) {
 			}
 			if n > 0 && !store.IsSeedTable(tb) {
 				t.Errorf("migrations put %d rows in %s, which restore does not treat as reference data", n, tb)
+			}
+		}
+	})
+}
+
+func TestCodePrefixSelectsExactlyTheCodesThatBeginWithIt(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		codes := []string{"3415", "341500", "341502", "341599", "3416", "34160", "3419", "341999", "342", "3420",
+			"34", "3", "9", "99", "999999", "0", "", "34a", "34ab"}
+		for i, c := range codes {
+			if _, err := db.Exec(ctx, `INSERT INTO regions (code, name, name_en, level) VALUES (?, ?, ?, ?)`,
+				"t"+c, fmt.Sprint("n", i), "n", 1); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, p := range []string{"", "3", "34", "3415", "341500", "3419", "9", "99", "34a", "0"} {
+			cond, args := store.CodePrefix("substr(code, 2)", p)
+			rows, err := db.Query(ctx, `SELECT substr(code, 2) FROM regions WHERE code LIKE 't%' AND `+cond, args...)
+			if err != nil {
+				t.Fatalf("prefix %q: %v", p, err)
+			}
+			var got []string
+			for rows.Next() {
+				var c string
+				rows.Scan(&c)
+				got = append(got, c)
+			}
+			rows.Close()
+			var want []string
+			for _, c := range codes {
+				if strings.HasPrefix(c, p) {
+					want = append(want, c)
+				}
+			}
+			sort.Strings(got)
+			sort.Strings(want)
+			if strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("prefix %q (%s): got %q, want %q", p, cond, got, want)
 			}
 		}
 	})

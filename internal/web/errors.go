@@ -22,6 +22,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.Unauthorized: http.StatusUnauthorized,
 	apperr.Forbidden:    http.StatusForbidden,
 	apperr.Internal:     http.StatusInternalServerError,
+	apperr.Unavailable:  http.StatusServiceUnavailable,
 }
 
 // HTTPStatus maps an error to its status.

@@ -115,6 +115,7 @@ var coreMessages = Messages{
 	"error.back":             {"返回首页", "Back to the home page"},
 	"error.internal":         {"系统内部错误，已记录，请稍后再试。", "Internal error; it has been logged. Please try again later."},
 	"error.not_found":        {"页面或记录不存在。", "No such page or record."},
+	"error.busy":             {"系统繁忙，请稍后再试。", "The system is busy; please try again in a moment."},
 	"error.forbidden":        {"您无权执行此操作。", "You may not do this."},
 	"error.unauthorized":     {"请先登录。", "Please sign in first."},
 	"error.csrf":             {"表单已失效，请刷新页面后重试。", "The form has expired; reload the page and try again."},

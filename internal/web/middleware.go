@@ -157,11 +157,19 @@ func (s *Server) outer(next http.Handler) http.Handler {
 	})
 }
 
-// wrap is the per-route chain: identify the caller, check the route's permission, cap the
-// body, refuse bad text (input.go), check the CSRF token of state-changing browser requests,
-// run the handler.
+// wrap is the per-route chain: wait for a turn (admission.go), identify the caller, check the
+// route's permission, cap the body, refuse bad text (input.go), check the CSRF token of
+// state-changing browser requests, run the handler.
 func (s *Server) wrap(rt Route) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := s.admit.enter(r); err != nil {
+			if apperr.CodeOf(err) == apperr.Unavailable {
+				w.Header().Set("Retry-After", "5")
+				s.Fail(w, r, err)
+			}
+			return // the client went away: nobody to answer
+		}
+		defer s.admit.leave()
 		st := state(r)
 		if err := s.identify(w, r, st); err != nil {
 			s.Fail(w, r, err)

@@ -77,6 +77,12 @@ type Config struct {
 	Log           *slog.Logger  // defaults to slog.Default()
 	SecureCookies bool          // set the Secure flag on cookies (behind TLS)
 	Version       string
+	// MaxInFlight is how many requests are worked on at once (admission.go); 0 means twice
+	// the database's connections.
+	MaxInFlight int
+	// MaxWait is how long a request waits for its turn before it is answered 503 busy;
+	// 0 means DefaultMaxWait.
+	MaxWait time.Duration
 }
 
 // Server is the wiis HTTP server. Modules get their dependencies from its fields.
@@ -96,6 +102,7 @@ type Server struct {
 	started    time.Time
 	handler    http.Handler
 	panels     []HomePanel
+	admit      *admission
 }
 
 var catalogueOnce sync.Once
@@ -115,6 +122,7 @@ func New(cfg Config) (*Server, error) {
 	s := &Server{DB: cfg.DB, Auth: cfg.Auth, Config: cfg, log: cfg.Log, mux: http.NewServeMux(),
 		reg: prometheus.NewRegistry(), started: time.Now(), AuditReads: &audit.Group{DB: cfg.DB}}
 	s.metrics = newMetrics(s.reg)
+	s.admit = newAdmission(cfg, s.reg)
 	modulesMu.Lock()
 	mods := append([]Module{coreModule()}, modules...)
 	modulesMu.Unlock()

@@ -249,8 +249,8 @@ type Filter struct {
 
 // Tickets lists tickets matching f, newest first.
 func Tickets(ctx context.Context, q store.Querier, f Filter) ([]counter.Ticket, error) {
-	where := []string{"office LIKE ?"}
-	args := []any{f.OfficePrefix + "%"}
+	scope, args := store.CodePrefix("office", f.OfficePrefix)
+	where := []string{scope}
 	if f.State != "" {
 		where, args = append(where, "state = ?"), append(args, f.State)
 	}
@@ -328,9 +328,10 @@ func SampleDay(ctx context.Context, db *store.DB, by audit.Actor, officePrefix s
 	from := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, shanghai)
 	var ids []int64
 	err := db.InTx(ctx, func(tx *store.Tx) error {
+		scope, args := store.CodePrefix("t.office", officePrefix)
 		rows, err := tx.Query(ctx, `SELECT t.id FROM tickets t JOIN service_items i ON i.code = t.item_code
-			WHERE i.class = 'immediate' AND t.office LIKE ? AND t.accepted_at >= ? AND t.accepted_at < ?`,
-			officePrefix+"%", audit.FormatTime(from), audit.FormatTime(from.AddDate(0, 0, 1)))
+			WHERE i.class = 'immediate' AND `+scope+` AND t.accepted_at >= ? AND t.accepted_at < ?`,
+			append(args, audit.FormatTime(from), audit.FormatTime(from.AddDate(0, 0, 1)))...)
 		if err != nil {
 			return err
 		}
