@@ -50,6 +50,8 @@ func runServe(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
 	totpRoles := fs.String("totp-roles", joinRoles(auth.DefaultTOTPRoles),
 		"须动态验证码的角色（逗号分隔） / roles that must pass a TOTP second factor (comma-separated)")
 	secure := fs.Bool("secure-cookies", false, "Cookie 仅经 HTTPS 发送（部署在 TLS 之后时） / mark cookies Secure (behind TLS)")
+	maxInFlight := fs.Int("max-inflight", 0, "同时处理的请求数，其余排队（0 = 每核 4 个） / requests worked on at once, the rest queue (0 = four per core)")
+	maxWait := fs.Duration("max-wait", web.DefaultMaxWait, "请求排队超过此时长即答复“系统繁忙” / answer 503 busy after queueing this long")
 	if code, ok := cli.Parse(fs, env); !ok {
 		return code
 	}
@@ -71,7 +73,8 @@ func runServe(ctx context.Context, fs *flag.FlagSet, env *cli.Env) int {
 		}
 	}
 	log := slog.New(slog.NewJSONHandler(os.Stderr, nil))
-	srv, err := web.New(web.Config{DB: db, Auth: authSvc, Log: log, SecureCookies: *secure, Version: version})
+	srv, err := web.New(web.Config{DB: db, Auth: authSvc, Log: log, SecureCookies: *secure, Version: version,
+		MaxInFlight: *maxInFlight, MaxWait: *maxWait})
 	if err != nil {
 		fmt.Fprintln(env.Stderr, "wiis serve:", err)
 		return cli.ExitFailure

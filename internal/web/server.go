@@ -77,8 +77,8 @@ type Config struct {
 	Log           *slog.Logger  // defaults to slog.Default()
 	SecureCookies bool          // set the Secure flag on cookies (behind TLS)
 	Version       string
-	// MaxInFlight is how many requests are worked on at once (admission.go); 0 means twice
-	// the database's connections.
+	// MaxInFlight is how many requests are worked on at once (admission.go); 0 means four
+	// per core.
 	MaxInFlight int
 	// MaxWait is how long a request waits for its turn before it is answered 503 busy;
 	// 0 means DefaultMaxWait.
