@@ -156,8 +156,8 @@ func (s *Service) UserByID(ctx context.Context, id int64) (*User, error) {
 
 // ListUsers returns the users whose region lies in scope ("" or "000000" for all), by username.
 func (s *Service) ListUsers(ctx context.Context, scope string) ([]*User, error) {
-	rows, err := s.DB.Query(ctx, `SELECT `+userCols+` FROM users WHERE region LIKE ? ORDER BY username`,
-		ScopePrefix(scope)+"%")
+	cond, args := store.CodePrefix("region", ScopePrefix(scope))
+	rows, err := s.DB.Query(ctx, `SELECT `+userCols+` FROM users WHERE `+cond+` ORDER BY username`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("auth: list users: %w", err)
 	}

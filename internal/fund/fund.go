@@ -362,7 +362,7 @@ func IsPooling(account string) bool {
 
 // UnitPrefix turns a region code into the prefix of the codes under it (GB/T 2260 encodes the
 // tree in the digits): a province "340000" → "34", a city "341500" → "3415", a county stays
-// whole. Ledger queries use it with LIKE to add up a region's units.
+// whole. Ledger queries use it with store.CodePrefix to add up a region's units.
 func UnitPrefix(region string) string {
 	switch {
 	case len(region) != 6:

@@ -65,7 +65,8 @@ func (s *Service) EmployerObligations(ctx context.Context, uscc string) ([]Emplo
 // EmployerItemsByStatus lists the employer-paid items of offices under region in a status
 // ("" for all; overdue is computed), newest proposal first.
 func (s *Service) EmployerItemsByStatus(ctx context.Context, region, status string) ([]EmployerItem, error) {
-	all, err := s.employerItems(ctx, s.DB, `p.region LIKE ?`, RegionPrefix(region)+"%")
+	scope, args := store.CodePrefix("p.region", RegionPrefix(region))
+	all, err := s.employerItems(ctx, s.DB, scope, args...)
 	if err != nil || status == "" {
 		return all, err
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"wiis/internal/casework"
+	"wiis/internal/store"
 )
 
 // ListFilter selects cases of one kind for a list page. Region takes the offices below it
@@ -75,7 +76,8 @@ func (s *Service) ListCases(ctx context.Context, entity string, f ListFilter) (C
 	where, args := []string{"1 = 1"}, []any{}
 	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
 	if p := RegionPrefix(f.Region); p != "" {
-		add("region LIKE ?", p+"%")
+		scope, in := store.CodePrefix("region", p)
+		where, args = append(where, scope), append(args, in...)
 	}
 	for _, m := range []struct{ col, v string }{{"state", f.State}, {"handler", f.Handler}, {"worker_id", f.WorkerID}, {"employer_uscc", f.EmployerUSCC}} {
 		if m.v != "" {

@@ -126,9 +126,9 @@ func (s *Service) Payable(ctx context.Context, id int64) (Payable, error) {
 // Payables lists the payables in a state ("" for all) of offices whose region code starts with
 // the region's prefix ("" for all), oldest first.
 func (s *Service) Payables(ctx context.Context, region, status string) ([]Payable, error) {
+	scope, args := store.CodePrefix("p.region", RegionPrefix(region))
 	q := `SELECT ` + payableCols + ` FROM benefit_payables b JOIN benefit_proposals p ON p.id = b.proposal_id
-		WHERE p.region LIKE ?`
-	args := []any{RegionPrefix(region) + "%"}
+		WHERE ` + scope
 	if status != "" {
 		q += ` AND b.status = ?`
 		args = append(args, status)

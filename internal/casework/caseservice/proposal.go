@@ -360,8 +360,9 @@ func grant(ctx context.Context, tx *store.Tx, p casework.Proposal, by, at string
 // ProposalQueue lists the proposals in a state (proposed: the benefits reviewer's queue) for
 // offices whose region code starts with the region's prefix ("" for all), oldest first.
 func (s *Service) ProposalQueue(ctx context.Context, region string, state casework.ProposalState) ([]casework.Proposal, error) {
-	return s.proposals(ctx, `SELECT id FROM benefit_proposals WHERE state = ? AND region LIKE ? ORDER BY id`,
-		string(state), RegionPrefix(region)+"%")
+	scope, args := store.CodePrefix("region", RegionPrefix(region))
+	return s.proposals(ctx, `SELECT id FROM benefit_proposals WHERE state = ? AND `+scope+` ORDER BY id`,
+		append([]any{string(state)}, args...)...)
 }
 
 // proposals loads every proposal whose id the query returns, in its order.

@@ -7,6 +7,7 @@ import (
 
 	"wiis/internal/casework"
 	"wiis/internal/policy"
+	"wiis/internal/store"
 )
 
 // Filter selects the cases of an office view. Region is an office's GB/T 2260 code and takes
@@ -45,7 +46,8 @@ func openSteps(f Filter) (string, []any) {
 	var where []string
 	var args []any
 	if p := RegionPrefix(f.Region); p != "" {
-		where, args = append(where, "region LIKE ?"), append(args, p+"%")
+		scope, in := store.CodePrefix("region", p)
+		where, args = append(where, scope), append(args, in...)
 	}
 	if f.Team != "" {
 		where, args = append(where, "team = ?"), append(args, f.Team)

@@ -44,8 +44,8 @@ type FloatFilter struct {
 
 // FloatProposals lists floating-rate evaluations, newest year first, then by employer.
 func FloatProposals(ctx context.Context, q store.Querier, f FloatFilter) ([]FloatProposal, error) {
-	where := []string{"e.region LIKE ?"}
-	args := []any{f.RegionPrefix + "%"}
+	scope, args := store.CodePrefix("e.region", f.RegionPrefix)
+	where := []string{scope}
 	if f.USCC != "" {
 		where, args = append(where, "r.uscc = ?"), append(args, f.USCC)
 	}
@@ -102,7 +102,8 @@ func FloatProposals(ctx context.Context, q store.Querier, f FloatFilter) ([]Floa
 // ActiveEmployers lists the credit codes of the active employers whose region starts with
 // prefix: the population of a yearly floating-rate run.
 func ActiveEmployers(ctx context.Context, q store.Querier, prefix string) ([]string, error) {
-	rows, err := q.Query(ctx, `SELECT uscc FROM employers WHERE status = 'active' AND region LIKE ? ORDER BY uscc`, prefix+"%")
+	scope, args := store.CodePrefix("region", prefix)
+	rows, err := q.Query(ctx, `SELECT uscc FROM employers WHERE status = 'active' AND `+scope+` ORDER BY uscc`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -124,10 +124,11 @@ func Execute(ctx context.Context, q store.Querier, unit string, year int, asOf t
 	if err != nil || len(lines) == 0 {
 		return nil, err
 	}
+	units, args := store.CodePrefix("p.unit", fund.UnitPrefix(unit))
 	rows, err := q.Query(ctx, `SELECT l.account, SUBSTR(p.posted_on, 6, 2), SUM(l.debit), SUM(l.credit)
 		FROM ledger_lines l JOIN ledger_postings p ON p.id = l.posting_id
-		WHERE p.status = 'posted' AND p.unit LIKE ? AND p.posted_on >= ? AND p.posted_on <= ?
-		GROUP BY l.account, SUBSTR(p.posted_on, 6, 2)`, fund.UnitPrefix(unit)+"%", fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year))
+		WHERE p.status = 'posted' AND `+units+` AND p.posted_on >= ? AND p.posted_on <= ?
+		GROUP BY l.account, SUBSTR(p.posted_on, 6, 2)`, append(args, fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year))...)
 	if err != nil {
 		return nil, err
 	}
@@ -255,10 +256,11 @@ func Prevention(ctx context.Context, q store.Querier, unit string, year int) (fu
 // AccountTotals returns the net posted amount of every income and expense account of the
 // units under prefix between two dates: income as credit − debit, expense as debit − credit.
 func AccountTotals(ctx context.Context, q store.Querier, prefix, from, to string) (map[string]money.Amount, error) {
+	units, args := store.CodePrefix("p.unit", prefix)
 	rows, err := q.Query(ctx, `SELECT l.account, SUM(l.debit), SUM(l.credit)
 		FROM ledger_lines l JOIN ledger_postings p ON p.id = l.posting_id
-		WHERE p.status = 'posted' AND p.unit LIKE ? AND p.posted_on >= ? AND p.posted_on <= ?
-		GROUP BY l.account`, prefix+"%", from, to)
+		WHERE p.status = 'posted' AND `+units+` AND p.posted_on >= ? AND p.posted_on <= ?
+		GROUP BY l.account`, append(args, from, to)...)
 	if err != nil {
 		return nil, err
 	}

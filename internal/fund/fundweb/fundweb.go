@@ -169,8 +169,9 @@ func (h *handlers) readRange(r *http.Request) (Range, error) {
 		rg.Grain = "month"
 	}
 	var last sql.NullString
-	if err := h.db.QueryRow(r.Context(), `SELECT MAX(posted_on) FROM ledger_postings WHERE status = 'posted' AND unit LIKE ?`,
-		fund.UnitPrefix(rg.Region)+"%").Scan(&last); err != nil {
+	units, args := store.CodePrefix("unit", fund.UnitPrefix(rg.Region))
+	if err := h.db.QueryRow(r.Context(), `SELECT MAX(posted_on) FROM ledger_postings WHERE status = 'posted' AND `+units,
+		args...).Scan(&last); err != nil {
 		return rg, err
 	}
 	end := time.Now().Format("2006-01")

@@ -158,17 +158,19 @@ const covered = `a.event = 'add' AND a.month <= ? AND NOT EXISTS (SELECT 1 FROM 
 
 // Insured counts the distinct persons and employers of the region covered in month.
 func Insured(ctx context.Context, q store.Querier, prefix, month string) (persons, employers int, err error) {
+	scope, args := store.CodePrefix("e.region", prefix)
 	err = q.QueryRow(ctx, `SELECT COUNT(DISTINCT a.id_number), COUNT(DISTINCT a.uscc)
 		FROM enrollment_events a JOIN employers e ON e.uscc = a.uscc
-		WHERE e.region LIKE ? AND `+covered, prefix+"%", month, month).Scan(&persons, &employers)
+		WHERE `+scope+` AND `+covered, append(args, month, month)...).Scan(&persons, &employers)
 	return
 }
 
 // Contributions sums what was collected for the region's employers for months from..to.
 func Contributions(ctx context.Context, q store.Querier, prefix, from, to string) (money.Amount, error) {
 	var s int64
+	scope, args := store.CodePrefix("e.region", prefix)
 	err := q.QueryRow(ctx, `SELECT COALESCE(SUM(c.amount), 0) FROM contributions_collected c JOIN employers e ON e.uscc = c.uscc
-		WHERE e.region LIKE ? AND c.month >= ? AND c.month <= ?`, prefix+"%", from, to).Scan(&s)
+		WHERE `+scope+` AND c.month >= ? AND c.month <= ?`, append(args, from, to)...).Scan(&s)
 	return money.Amount(s), err
 }
 
@@ -178,21 +180,23 @@ func Contributions(ctx context.Context, q store.Querier, prefix, from, to string
 func Recipients(ctx context.Context, q store.Querier, prefix, from, to string) (int, money.Amount, error) {
 	var n int
 	var s int64
+	scope, args := store.CodePrefix("e.region", prefix)
 	err := q.QueryRow(ctx, `SELECT COUNT(DISTINCT p.id_number), COALESCE(SUM(p.amount), 0) FROM payments p
 		WHERE p.month >= ? AND p.month <= ? AND EXISTS (SELECT 1 FROM enrollment_events ev JOIN employers e ON e.uscc = ev.uscc
-			WHERE e.region LIKE ? AND (ev.id_number = p.id_number OR ev.id_number IN
+			WHERE `+scope+` AND (ev.id_number = p.id_number OR ev.id_number IN
 				(SELECT b.worker_id_number FROM beneficiaries b WHERE b.id_number = p.id_number AND b.item = p.item)))`,
-		from, to, prefix+"%").Scan(&n, &s)
+		append([]any{from, to}, args...)...).Scan(&n, &s)
 	return n, money.Amount(s), err
 }
 
 // AverageRate is the mean of the approved rates in force on date over the region's employers
 // that have one, as a percentage with three decimals ("0.750"), and how many employers.
 func AverageRate(ctx context.Context, q store.Querier, prefix, date string) (string, int, error) {
+	scope, args := store.CodePrefix("e.region", prefix)
 	rows, err := q.Query(ctx, `SELECT r.rate, COUNT(*) FROM employer_rates r JOIN employers e ON e.uscc = r.uscc
-		WHERE e.region LIKE ? AND r.status = 'approved' AND r.effective_from <= ? AND NOT EXISTS (
+		WHERE `+scope+` AND r.status = 'approved' AND r.effective_from <= ? AND NOT EXISTS (
 			SELECT 1 FROM employer_rates r2 WHERE r2.uscc = r.uscc AND r2.status = 'approved' AND r2.effective_from <= ? AND r2.effective_from > r.effective_from)
-		GROUP BY r.rate`, prefix+"%", date, date)
+		GROUP BY r.rate`, append(args, date, date)...)
 	if err != nil {
 		return "", 0, err
 	}
@@ -242,9 +246,11 @@ func Accidents(ctx context.Context, q store.Querier, prefix string, p Period) ([
 		}
 		return byClass[c]
 	}
+	// classOf's date comes first, then the scope's arguments, then the period's.
+	scope, in := store.CodePrefix("e.region", prefix)
 	rows, err := q.Query(ctx, `SELECT cls, COUNT(DISTINCT id_number) FROM (
 		SELECT a.id_number, `+classOf+` AS cls FROM enrollment_events a JOIN employers e ON e.uscc = a.uscc
-		WHERE e.region LIKE ? AND `+covered+`) x GROUP BY cls`, p.LastDay(), prefix+"%", p.To, p.To)
+		WHERE `+scope+` AND `+covered+`) x GROUP BY cls`, append(append([]any{p.LastDay()}, in...), p.To, p.To)...)
 	if err != nil {
 		return nil, err
 	}
@@ -259,8 +265,8 @@ func Accidents(ctx context.Context, q store.Querier, prefix string, p Period) ([
 	rows.Close()
 	rows, err = q.Query(ctx, `SELECT cls, COUNT(*) FROM (
 		SELECT `+classOf+` AS cls FROM claims c JOIN employers e ON e.uscc = c.uscc
-		WHERE e.region LIKE ? AND SUBSTR(c.injury_at, 1, 7) >= ? AND SUBSTR(c.injury_at, 1, 7) <= ?) x GROUP BY cls`,
-		p.LastDay(), prefix+"%", p.From, p.To)
+		WHERE `+scope+` AND SUBSTR(c.injury_at, 1, 7) >= ? AND SUBSTR(c.injury_at, 1, 7) <= ?) x GROUP BY cls`,
+		append(append([]any{p.LastDay()}, in...), p.From, p.To)...)
 	if err != nil {
 		return nil, err
 	}
@@ -328,9 +334,10 @@ func avgDays(total, n int64) string {
 // determination cases closed in the period (one decimal; "" when none closed), and how many.
 func DeterminationDays(ctx context.Context, db *store.DB, prefix string, p Period) (string, int64, error) {
 	var total, n int64
+	scope, args := store.CodePrefix("region", prefix)
 	err := db.QueryRow(ctx, `SELECT COALESCE(SUM(`+daysBetween(db.Engine, "received_on", "closed_on")+`), 0), COUNT(*)
-		FROM determination_cases WHERE region LIKE ? AND closed_on >= ? AND closed_on <= ?`,
-		prefix+"%", p.FirstDay(), p.LastDay()).Scan(&total, &n)
+		FROM determination_cases WHERE `+scope+` AND closed_on >= ? AND closed_on <= ?`,
+		append(args, p.FirstDay(), p.LastDay())...).Scan(&total, &n)
 	return avgDays(total, n), n, err
 }
 
@@ -338,20 +345,22 @@ func DeterminationDays(ctx context.Context, db *store.DB, prefix string, p Perio
 // work-capacity assessments concluded in the period ("" when none), and how many.
 func AssessmentDays(ctx context.Context, db *store.DB, prefix string, p Period) (string, int64, error) {
 	var total, n int64
+	scope, args := store.CodePrefix("a.region", prefix)
 	err := db.QueryRow(ctx, `SELECT COALESCE(SUM(`+daysBetween(db.Engine, "a.applied_on", "c.on_date")+`), 0), COUNT(*)
 		FROM assessment_cases a JOIN (SELECT case_id, MIN(on_date) AS on_date FROM casework_events
 			WHERE entity = 'assessment' AND to_state = 'concluded' GROUP BY case_id) c ON c.case_id = a.id
-		WHERE a.region LIKE ? AND c.on_date >= ? AND c.on_date <= ?`,
-		prefix+"%", p.FirstDay(), p.LastDay()).Scan(&total, &n)
+		WHERE `+scope+` AND c.on_date >= ? AND c.on_date <= ?`,
+		append(args, p.FirstDay(), p.LastDay())...).Scan(&total, &n)
 	return avgDays(total, n), n, err
 }
 
 // Floating counts the approved rate decisions taking effect in the period by direction of
 // the floating factor: above, at, or below the base rate.
 func Floating(ctx context.Context, q store.Querier, prefix string, p Period) (up, base, down int, err error) {
+	scope, args := store.CodePrefix("e.region", prefix)
 	rows, err := q.Query(ctx, `SELECT r.float_factor, COUNT(*) FROM employer_rates r JOIN employers e ON e.uscc = r.uscc
-		WHERE e.region LIKE ? AND r.status = 'approved' AND r.effective_from >= ? AND r.effective_from <= ?
-		GROUP BY r.float_factor`, prefix+"%", p.FirstDay(), p.LastDay())
+		WHERE `+scope+` AND r.status = 'approved' AND r.effective_from >= ? AND r.effective_from <= ?
+		GROUP BY r.float_factor`, append(args, p.FirstDay(), p.LastDay())...)
 	if err != nil {
 		return
 	}
@@ -383,10 +392,11 @@ func Floating(ctx context.Context, q store.Querier, prefix string, p Period) (up
 // FundFlows sums the region's ledger income and expenditure between two dates, leaving out
 // transfers between a city and its province (fund.PoolingAccounts): the fund's own flows.
 func FundFlows(ctx context.Context, q store.Querier, prefix, from, to string) (income, expense money.Amount, err error) {
+	units, args := store.CodePrefix("p.unit", prefix)
 	rows, err := q.Query(ctx, `SELECT l.account, SUM(l.debit), SUM(l.credit)
 		FROM ledger_lines l JOIN ledger_postings p ON p.id = l.posting_id
-		WHERE p.status = 'posted' AND p.unit LIKE ? AND p.posted_on >= ? AND p.posted_on <= ? AND l.account <> 'bank'
-		GROUP BY l.account`, prefix+"%", from, to)
+		WHERE p.status = 'posted' AND `+units+` AND p.posted_on >= ? AND p.posted_on <= ? AND l.account <> 'bank'
+		GROUP BY l.account`, append(args, from, to)...)
 	if err != nil {
 		return
 	}
@@ -415,9 +425,10 @@ func FundFlows(ctx context.Context, q store.Querier, prefix, from, to string) (i
 // everything paid, pooling transfers included.
 func Balance(ctx context.Context, q store.Querier, prefix, date string) (money.Amount, error) {
 	var s int64
+	units, args := store.CodePrefix("p.unit", prefix)
 	err := q.QueryRow(ctx, `SELECT COALESCE(SUM(l.debit - l.credit), 0)
 		FROM ledger_lines l JOIN ledger_postings p ON p.id = l.posting_id
-		WHERE p.status = 'posted' AND p.unit LIKE ? AND p.posted_on <= ? AND l.account = 'bank'`, prefix+"%", date).Scan(&s)
+		WHERE p.status = 'posted' AND `+units+` AND p.posted_on <= ? AND l.account = 'bank'`, append(args, date)...).Scan(&s)
 	return money.Amount(s), err
 }
 
@@ -433,10 +444,11 @@ func Capacity(ctx context.Context, q store.Querier, prefix, month string) (fund.
 	if err != nil {
 		return fund.Capacity{}, err
 	}
+	units, args := store.CodePrefix("p.unit", prefix)
 	rows, err := q.Query(ctx, `SELECT SUBSTR(p.posted_on, 1, 7), l.account, SUM(l.debit), SUM(l.credit)
 		FROM ledger_lines l JOIN ledger_postings p ON p.id = l.posting_id
-		WHERE p.status = 'posted' AND p.unit LIKE ? AND p.posted_on >= ? AND p.posted_on <= ? AND l.account LIKE 'expense:%'
-		GROUP BY SUBSTR(p.posted_on, 1, 7), l.account`, prefix+"%", (m-11).String()+"-01", lastDay(month))
+		WHERE p.status = 'posted' AND `+units+` AND p.posted_on >= ? AND p.posted_on <= ? AND l.account LIKE 'expense:%'
+		GROUP BY SUBSTR(p.posted_on, 1, 7), l.account`, append(args, (m-11).String()+"-01", lastDay(month))...)
 	if err != nil {
 		return fund.Capacity{}, err
 	}

@@ -183,10 +183,11 @@ func get(ctx context.Context, q store.Querier, id int64) (Stored, error) {
 // TrialBalance sums the posted lines of units whose code starts with unitPrefix (a province
 // "34", a city "3415", or "" for all) between two dates inclusive.
 func TrialBalance(ctx context.Context, q store.Querier, unitPrefix, from, to string) ([]fund.Balance, error) {
+	units, args := store.CodePrefix("p.unit", unitPrefix)
 	rows, err := q.Query(ctx, `SELECT p.unit, l.account, SUM(l.debit), SUM(l.credit)
 		FROM ledger_lines l JOIN ledger_postings p ON p.id = l.posting_id
-		WHERE p.status = 'posted' AND p.unit LIKE ? AND p.posted_on >= ? AND p.posted_on <= ?
-		GROUP BY p.unit, l.account ORDER BY p.unit, l.account`, unitPrefix+"%", from, to)
+		WHERE p.status = 'posted' AND `+units+` AND p.posted_on >= ? AND p.posted_on <= ?
+		GROUP BY p.unit, l.account ORDER BY p.unit, l.account`, append(args, from, to)...)
 	if err != nil {
 		return nil, err
 	}
@@ -208,10 +209,11 @@ func TrialBalance(ctx context.Context, q store.Querier, unitPrefix, from, to str
 // a kind ("income" or "expense") for units under unitPrefix: the series behind fund charts
 // and the support-capacity figure.
 func MonthlyNet(ctx context.Context, q store.Querier, unitPrefix, kind, from, to string) (map[string]money.Amount, error) {
+	units, args := store.CodePrefix("p.unit", unitPrefix)
 	rows, err := q.Query(ctx, `SELECT SUBSTR(p.posted_on, 1, 7), SUM(l.debit), SUM(l.credit)
 		FROM ledger_lines l JOIN ledger_postings p ON p.id = l.posting_id
-		WHERE p.status = 'posted' AND p.unit LIKE ? AND p.posted_on >= ? AND p.posted_on <= ? AND l.account LIKE ?
-		GROUP BY SUBSTR(p.posted_on, 1, 7)`, unitPrefix+"%", from, to, kind+":%")
+		WHERE p.status = 'posted' AND `+units+` AND p.posted_on >= ? AND p.posted_on <= ? AND l.account LIKE ?
+		GROUP BY SUBSTR(p.posted_on, 1, 7)`, append(args, from, to, kind+":%")...)
 	if err != nil {
 		return nil, err
 	}
@@ -249,9 +251,10 @@ func List(ctx context.Context, q store.Querier, f Filter) ([]Stored, error) {
 	if f.To == "" {
 		f.To = "9999-12-31"
 	}
-	ids, err := store.IDs(ctx, q, `SELECT id FROM ledger_postings WHERE unit LIKE ? AND (status = ? OR ? = '')
+	units, args := store.CodePrefix("unit", f.UnitPrefix)
+	ids, err := store.IDs(ctx, q, `SELECT id FROM ledger_postings WHERE `+units+` AND (status = ? OR ? = '')
 		AND posted_on >= ? AND posted_on <= ? ORDER BY posted_on DESC, id DESC LIMIT ?`,
-		f.UnitPrefix+"%", f.Status, f.Status, f.From, f.To, f.Limit)
+		append(args, f.Status, f.Status, f.From, f.To, f.Limit)...)
 	if err != nil {
 		return nil, err
 	}

@@ -76,11 +76,12 @@ func CheckProvince(province string) error {
 // the year's contribution income and its expenditure other than pooling transfers, from
 // posted ledger lines in one grouped query.
 func UnitYear(ctx context.Context, q store.Querier, province string, year int) ([]fund.UnitFigures, error) {
+	units, args := store.CodePrefix("p.unit", province[:2])
 	rows, err := q.Query(ctx, `SELECT p.unit, l.account, SUM(l.debit), SUM(l.credit)
 		FROM ledger_lines l JOIN ledger_postings p ON p.id = l.posting_id
-		WHERE p.status = 'posted' AND p.unit LIKE ? AND p.unit <> ? AND p.posted_on >= ? AND p.posted_on <= ?
+		WHERE p.status = 'posted' AND `+units+` AND p.unit <> ? AND p.posted_on >= ? AND p.posted_on <= ?
 		  AND (l.account = 'income:contributions' OR l.account LIKE 'expense:%')
-		GROUP BY p.unit, l.account`, province[:2]+"%", province, fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year))
+		GROUP BY p.unit, l.account`, append(args, province, fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year))...)
 	if err != nil {
 		return nil, err
 	}
@@ -292,7 +293,8 @@ func Get(ctx context.Context, q store.Querier, id int64) (Run, error) {
 
 // List returns the runs of provinces whose code starts with prefix, newest first.
 func List(ctx context.Context, q store.Querier, prefix string, limit int) ([]Run, error) {
-	rows, err := q.Query(ctx, `SELECT `+runCols+` FROM pooling_runs WHERE province LIKE ? ORDER BY id DESC LIMIT ?`, prefix+"%", limit)
+	scope, args := store.CodePrefix("province", prefix)
+	rows, err := q.Query(ctx, `SELECT `+runCols+` FROM pooling_runs WHERE `+scope+` ORDER BY id DESC LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}

@@ -345,11 +345,11 @@ type QueueLine struct {
 // ReviewQueue lists the doubtful lines of bills in regions under region ("" for all), oldest
 // bill first: the medical auditor's queue.
 func (s *Service) ReviewQueue(ctx context.Context, region string) ([]QueueLine, error) {
-	prefix := caseservice.RegionPrefix(region)
+	scope, args := store.CodePrefix("b.region", caseservice.RegionPrefix(region))
 	rows, err := s.DB.Query(ctx, `SELECT b.id, b.version, b.bill_no, b.worker_id, b.institution_code, l.line_no, l.code, l.name,
 			l.on_date, l.amount, l.accepted, l.reason, l.reason_text
 		FROM medical_bill_lines l JOIN medical_bills b ON b.id = l.bill_id
-		WHERE l.decision = 'review' AND b.region LIKE ? ORDER BY b.id, l.line_no`, prefix+"%")
+		WHERE l.decision = 'review' AND `+scope+` ORDER BY b.id, l.line_no`, args...)
 	if err != nil {
 		return nil, err
 	}

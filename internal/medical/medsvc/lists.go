@@ -6,13 +6,14 @@ import (
 	"wiis/internal/casework/caseservice"
 	"wiis/internal/medical"
 	"wiis/internal/money"
+	"wiis/internal/store"
 )
 
 // Institutions lists the institutions of regions under region ("" for all) with their
 // agreements, by code: the medical auditor's list of agreement institutions.
 func (s *Service) Institutions(ctx context.Context, region string) ([]medical.Institution, error) {
-	rows, err := s.DB.Query(ctx, `SELECT code FROM medical_institutions WHERE region LIKE ? ORDER BY code`,
-		caseservice.RegionPrefix(region)+"%")
+	scope, args := store.CodePrefix("region", caseservice.RegionPrefix(region))
+	rows, err := s.DB.Query(ctx, `SELECT code FROM medical_institutions WHERE `+scope+` ORDER BY code`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -60,9 +61,9 @@ func (s *Service) Bills(ctx context.Context, region, state, worker string, limit
 	if limit <= 0 {
 		limit = 100
 	}
+	scope, args := store.CodePrefix("region", caseservice.RegionPrefix(region))
 	q := `SELECT id, bill_no, channel, institution_code, determination_id, worker_id, state, billed, accepted, submitted_at
-		FROM medical_bills WHERE region LIKE ?`
-	args := []any{caseservice.RegionPrefix(region) + "%"}
+		FROM medical_bills WHERE ` + scope
 	if state != "" {
 		q, args = q+` AND state = ?`, append(args, state)
 	}

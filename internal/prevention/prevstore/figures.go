@@ -226,11 +226,12 @@ func ReturnToWork(ctx context.Context, q store.Querier, region string, from, to 
 	default:
 		return nil, apperr.Invalidf("by", "分组应为 region 或 industry / group by region or industry")
 	}
+	scope, args := store.CodePrefix("c.region", scopePrefix(region))
 	rows, err := q.Query(ctx, `SELECT SUBSTR(c.closed_on, 1, 4), `+group+`, c.return_to_work, COUNT(*)
 		FROM rehab_cases c JOIN employers m ON m.uscc = c.employer_uscc
-		WHERE c.state = 'closed' AND c.region LIKE ? AND c.closed_on >= ? AND c.closed_on <= ?
+		WHERE c.state = 'closed' AND `+scope+` AND c.closed_on >= ? AND c.closed_on <= ?
 		GROUP BY SUBSTR(c.closed_on, 1, 4), `+group+`, c.return_to_work`,
-		scopePrefix(region)+"%", fmt.Sprintf("%d-01-01", from), fmt.Sprintf("%d-12-31", to))
+		append(args, fmt.Sprintf("%d-01-01", from), fmt.Sprintf("%d-12-31", to))...)
 	if err != nil {
 		return nil, err
 	}

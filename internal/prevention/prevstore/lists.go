@@ -28,10 +28,11 @@ type ProjectSummary struct {
 // ListProjects lists the projects of region (and the regions inside it), of one year when
 // year is not zero, newest first.
 func ListProjects(ctx context.Context, q store.Querier, region string, year int) ([]ProjectSummary, error) {
+	scope, args := store.CodePrefix("p.region", scopePrefix(region))
 	rows, err := q.Query(ctx, `SELECT p.id, p.region, p.year, p.name, p.type, p.provider, p.budget, p.start_on, p.end_on,
 		(SELECT COALESCE(SUM(amount), 0) FROM prevention_spending s WHERE s.project_id = p.id)
-		FROM prevention_projects p WHERE p.region LIKE ? AND (? = 0 OR p.year = ?) ORDER BY p.start_on DESC, p.id DESC`,
-		scopePrefix(region)+"%", year, year)
+		FROM prevention_projects p WHERE `+scope+` AND (? = 0 OR p.year = ?) ORDER BY p.start_on DESC, p.id DESC`,
+		append(args, year, year)...)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +104,8 @@ func ProjectParticipants(ctx context.Context, q store.Querier, projectID int64) 
 
 // ListInstitutions lists the rehabilitation agreement institutions of region, by code.
 func ListInstitutions(ctx context.Context, q store.Querier, region string) ([]Institution, error) {
-	rows, err := q.Query(ctx, `SELECT code, name, region, private, capacity FROM rehab_institutions WHERE region LIKE ? ORDER BY code`, scopePrefix(region)+"%")
+	scope, args := store.CodePrefix("region", scopePrefix(region))
+	rows, err := q.Query(ctx, `SELECT code, name, region, private, capacity FROM rehab_institutions WHERE `+scope+` ORDER BY code`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -127,9 +129,10 @@ func RegionSuspects(ctx context.Context, q store.Querier, v Viewer, region strin
 	if err := prevention.RequireHealthData(v.Roles); err != nil {
 		return nil, err
 	}
+	scope, args := store.CodePrefix("m.region", scopePrefix(region))
 	rows, err := q.Query(ctx, `SELECT s.id, s.exam_id, s.id_number, s.uscc, s.disease, s.state, s.flagged_on, s.measure, COALESCE(s.claim_no, ''), s.version
-		FROM suspected_od s JOIN employers m ON m.uscc = s.uscc WHERE m.region LIKE ?
-		ORDER BY CASE WHEN s.state IN ('flagged', 'diagnosing') THEN 0 ELSE 1 END, s.flagged_on, s.id`, scopePrefix(region)+"%")
+		FROM suspected_od s JOIN employers m ON m.uscc = s.uscc WHERE `+scope+`
+		ORDER BY CASE WHEN s.state IN ('flagged', 'diagnosing') THEN 0 ELSE 1 END, s.flagged_on, s.id`, args...)
 	if err != nil {
 		return nil, err
 	}

@@ -76,8 +76,11 @@ func loadPanel(ctx context.Context, q store.Querier, prefix string, from, to cov
 	if p.n <= 0 {
 		return p, nil
 	}
-	like := prefix + "%"
-	rows, err := q.Query(ctx, `SELECT uscc, name, region, industry_code FROM employers WHERE region LIKE ?`, like)
+	scope, in := store.CodePrefix("m.region", prefix)
+	// scoped is the arguments of a query scoped by scope: its own, then rest (a fresh slice
+	// each time, as the queries below share in).
+	scoped := func(rest ...any) []any { return append(append([]any{}, in...), rest...) }
+	rows, err := q.Query(ctx, `SELECT m.uscc, m.name, m.region, m.industry_code FROM employers m WHERE `+scope, in...)
 	if err != nil {
 		return nil, fmt.Errorf("prevstore: employers: %w", err)
 	}
@@ -94,7 +97,7 @@ func loadPanel(ctx context.Context, q store.Querier, prefix string, from, to cov
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if err := p.loadHeadcount(ctx, q, like, to); err != nil {
+	if err := p.loadHeadcount(ctx, q, prefix, to); err != nil {
 		return nil, err
 	}
 	// Claims by injury month; injury_at is local "YYYY-MM-DDTHH:MM", so text bounds on months work.
@@ -105,20 +108,20 @@ func loadPanel(ctx context.Context, q store.Querier, prefix string, from, to cov
 		args []any
 	}{
 		{func(s *series) []int64 { return s.claims }, `SELECT c.uscc, SUBSTR(c.injury_at, 1, 7), COUNT(*) FROM claims c
-			JOIN employers m ON m.uscc = c.uscc WHERE m.region LIKE ? AND c.injury_at >= ? AND c.injury_at < ?
-			GROUP BY c.uscc, SUBSTR(c.injury_at, 1, 7)`, []any{like, lo, hi}},
+			JOIN employers m ON m.uscc = c.uscc WHERE ` + scope + ` AND c.injury_at >= ? AND c.injury_at < ?
+			GROUP BY c.uscc, SUBSTR(c.injury_at, 1, 7)`, scoped(lo, hi)},
 		{func(s *series) []int64 { return s.od }, `SELECT c.uscc, SUBSTR(o.diagnosed_on, 1, 7), COUNT(*) FROM od_claims o
 			JOIN claims c ON c.claim_no = o.claim_no JOIN employers m ON m.uscc = c.uscc
-			WHERE m.region LIKE ? AND o.diagnosed_on >= ? AND o.diagnosed_on < ?
-			GROUP BY c.uscc, SUBSTR(o.diagnosed_on, 1, 7)`, []any{like, lo, hi}},
+			WHERE ` + scope + ` AND o.diagnosed_on >= ? AND o.diagnosed_on < ?
+			GROUP BY c.uscc, SUBSTR(o.diagnosed_on, 1, 7)`, scoped(lo, hi)},
 		// Reading: a worker with claims at two employers has each employer charged with all of
 		// the worker's benefits, as contribstore.ProposeFloat does for the floating rate.
 		{func(s *series) []int64 { return s.benefits }, `SELECT w.uscc, p.month, SUM(p.amount) FROM payments p
-			JOIN (SELECT DISTINCT c.id_number, c.uscc FROM claims c JOIN employers m ON m.uscc = c.uscc WHERE m.region LIKE ?) w
-			ON w.id_number = p.id_number WHERE p.month >= ? AND p.month <= ? GROUP BY w.uscc, p.month`, []any{like, lo, to.String()}},
+			JOIN (SELECT DISTINCT c.id_number, c.uscc FROM claims c JOIN employers m ON m.uscc = c.uscc WHERE ` + scope + `) w
+			ON w.id_number = p.id_number WHERE p.month >= ? AND p.month <= ? GROUP BY w.uscc, p.month`, scoped(lo, to.String())},
 		{func(s *series) []int64 { return s.contrib }, `SELECT k.uscc, k.month, SUM(k.amount) FROM contributions_collected k
-			JOIN employers m ON m.uscc = k.uscc WHERE m.region LIKE ? AND k.month >= ? AND k.month <= ?
-			GROUP BY k.uscc, k.month`, []any{like, lo, to.String()}},
+			JOIN employers m ON m.uscc = k.uscc WHERE ` + scope + ` AND k.month >= ? AND k.month <= ?
+			GROUP BY k.uscc, k.month`, scoped(lo, to.String())},
 	}
 	for _, src := range monthly {
 		if err := p.loadMonthly(ctx, q, src.sql, src.args, src.dst); err != nil {
@@ -152,12 +155,14 @@ func (p *panel) loadMonthly(ctx context.Context, q store.Querier, query string, 
 	return rows.Err()
 }
 
-// loadHeadcount streams the enrollment events of the region ordered by pair and adds each
-// pair's covered months (coverage.Periods, the one definition of coverage) to its employer.
-func (p *panel) loadHeadcount(ctx context.Context, q store.Querier, like string, to coverage.Month) error {
+// loadHeadcount streams the enrollment events of the employers whose region starts with
+// prefix ordered by pair and adds each pair's covered months (coverage.Periods, the one
+// definition of coverage) to its employer.
+func (p *panel) loadHeadcount(ctx context.Context, q store.Querier, prefix string, to coverage.Month) error {
+	scope, args := store.CodePrefix("m.region", prefix)
 	rows, err := q.Query(ctx, `SELECT e.uscc, e.id_number, e.event, e.month, e.recorded_on FROM enrollment_events e
-		JOIN employers m ON m.uscc = e.uscc WHERE m.region LIKE ? AND e.month <= ? AND e.event <> 'base'
-		ORDER BY e.uscc, e.id_number, e.month, e.recorded_on`, like, to.String())
+		JOIN employers m ON m.uscc = e.uscc WHERE `+scope+` AND e.month <= ? AND e.event <> 'base'
+		ORDER BY e.uscc, e.id_number, e.month, e.recorded_on`, append(args, to.String())...)
 	if err != nil {
 		return fmt.Errorf("prevstore: enrollment: %w", err)
 	}

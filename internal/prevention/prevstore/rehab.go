@@ -205,8 +205,9 @@ func ListRehab(ctx context.Context, q store.Querier, v Viewer, region, state str
 	if err := prevention.RequireHealthData(v.Roles); err != nil {
 		return nil, err
 	}
+	scope, args := store.CodePrefix("region", scopePrefix(region))
 	rows, err := q.Query(ctx, `SELECT id, region, worker_id, employer_uscc, state, institution, opened_on, version FROM rehab_cases
-		WHERE region LIKE ? AND (? = '' OR state = ?) ORDER BY opened_on, id`, scopePrefix(region)+"%", state, state)
+		WHERE `+scope+` AND (? = '' OR state = ?) ORDER BY opened_on, id`, append(args, state, state)...)
 	if err != nil {
 		return nil, err
 	}

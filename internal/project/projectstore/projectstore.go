@@ -135,8 +135,8 @@ type Filter struct {
 
 // List returns projects, newest start first.
 func List(ctx context.Context, q store.Querier, f Filter) ([]Summary, error) {
-	where := []string{"p.region LIKE ?"}
-	args := []any{f.RegionPrefix + "%"}
+	scope, args := store.CodePrefix("p.region", f.RegionPrefix)
+	where := []string{scope}
 	if f.USCC != "" {
 		where = append(where, "p.uscc = ?")
 		args = append(args, f.USCC)

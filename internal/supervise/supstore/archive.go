@@ -280,8 +280,9 @@ type Mismatch struct {
 // Verify recomputes the SHA-256 of every kept document under region and returns those that
 // differ from the hash filed (an altered or damaged document), with the number checked.
 func (s *Service) Verify(ctx context.Context, region string) ([]Mismatch, int, error) {
-	rows, err := s.DB.Query(ctx, `SELECT id, sha256, content FROM archive_documents WHERE region LIKE ? AND disposed_on IS NULL ORDER BY id`,
-		prefix(region)+"%")
+	scope, args := store.CodePrefix("region", prefix(region))
+	rows, err := s.DB.Query(ctx, `SELECT id, sha256, content FROM archive_documents WHERE `+scope+` AND disposed_on IS NULL ORDER BY id`,
+		args...)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -329,7 +330,8 @@ type DocFilter struct {
 
 // Search finds documents, newest first.
 func (s *Service) Search(ctx context.Context, f DocFilter) ([]Document, error) {
-	where, args := []string{"d.region LIKE ?"}, []any{prefix(f.Region) + "%"}
+	scope, args := store.CodePrefix("d.region", prefix(f.Region))
+	where := []string{scope}
 	if t := strings.TrimSpace(f.Text); t != "" {
 		where = append(where, "(d.case_no = ? OR d.worker_id = ? OR d.title LIKE ?)")
 		args = append(args, t, t, "%"+t+"%")
@@ -373,12 +375,13 @@ type RetentionRow struct {
 
 // Retention reports the archive under region by category and the year retention ends.
 func (s *Service) Retention(ctx context.Context, region string) ([]RetentionRow, error) {
+	scope, args := store.CodePrefix("region", prefix(region))
 	rows, err := s.DB.Query(ctx, `SELECT category, SUBSTR(retain_until, 1, 4),
 		SUM(CASE WHEN disposed_on IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN disposed_on IS NULL THEN 0 ELSE 1 END),
 		SUM(CASE WHEN disposed_on IS NULL THEN size ELSE 0 END),
 		SUM(CASE WHEN disposed_on IS NULL AND retain_until <= ? THEN 1 ELSE 0 END)
-		FROM archive_documents WHERE region LIKE ? GROUP BY category, SUBSTR(retain_until, 1, 4) ORDER BY category, 2`,
-		s.Today(), prefix(region)+"%")
+		FROM archive_documents WHERE `+scope+` GROUP BY category, SUBSTR(retain_until, 1, 4) ORDER BY category, 2`,
+		append([]any{s.Today()}, args...)...)
 	if err != nil {
 		return nil, err
 	}

@@ -255,7 +255,8 @@ type ConfFilter struct {
 
 // Conferences lists conferences newest first (without members).
 func (s *Service) Conferences(ctx context.Context, f ConfFilter) ([]Conference, error) {
-	where, args := []string{"region LIKE ?"}, []any{prefix(f.Region) + "%"}
+	scope, args := store.CodePrefix("region", prefix(f.Region))
+	where := []string{scope}
 	if f.Worker != "" {
 		where, args = append(where, "worker_id = ?"), append(args, f.Worker)
 	}

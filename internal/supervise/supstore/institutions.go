@@ -68,11 +68,12 @@ func (s *Service) Indicators(ctx context.Context, code string, year int, settleD
 		return in, region, err
 	}
 	var peerAccepted, peerCases int64
+	peers, args := store.CodePrefix("i.region", prefix(region[:4]+"00"))
 	if err := s.DB.QueryRow(ctx, `SELECT COALESCE(SUM(acc), 0), COALESCE(SUM(cases), 0) FROM (
 		SELECT SUM(b.accepted) AS acc, COUNT(DISTINCT b.determination_id) AS cases FROM medical_bills b
 		JOIN medical_institutions i ON i.code = b.institution_code
-		WHERE i.region LIKE ? AND b.submitted_at >= ? AND b.submitted_at < ? GROUP BY b.institution_code) x`,
-		prefix(region[:4]+"00")+"%", from, to).Scan(&peerAccepted, &peerCases); err != nil {
+		WHERE `+peers+` AND b.submitted_at >= ? AND b.submitted_at < ? GROUP BY b.institution_code) x`,
+		append(args, from, to)...).Scan(&peerAccepted, &peerCases); err != nil {
 		return in, region, err
 	}
 	if peerCases > 0 {
@@ -266,9 +267,10 @@ func (s *Service) Assessment(ctx context.Context, id int64) (InstAssessment, err
 
 // Assessments lists a year's assessments of the institutions under region, best first.
 func (s *Service) Assessments(ctx context.Context, region string, year int) ([]InstAssessment, error) {
+	scope, args := store.CodePrefix("i.region", prefix(region))
 	rows, err := s.DB.Query(ctx, `SELECT `+asmtCols+` FROM institution_assessments a
-		JOIN medical_institutions i ON i.code = a.institution_code WHERE i.region LIKE ? AND a.year = ?
-		ORDER BY a.score DESC, a.institution_code`, prefix(region)+"%", year)
+		JOIN medical_institutions i ON i.code = a.institution_code WHERE `+scope+` AND a.year = ?
+		ORDER BY a.score DESC, a.institution_code`, append(args, year)...)
 	if err != nil {
 		return nil, err
 	}
@@ -293,10 +295,11 @@ type Institution struct {
 
 // Institutions lists the institutions under region with their latest agreement.
 func (s *Service) Institutions(ctx context.Context, region string) ([]Institution, error) {
+	scope, args := store.CodePrefix("i.region", prefix(region))
 	rows, err := s.DB.Query(ctx, `SELECT i.code, i.name, i.region,
 		COALESCE((SELECT status FROM medical_agreements a WHERE a.institution_code = i.code ORDER BY from_date DESC, id DESC LIMIT 1), ''),
 		COALESCE((SELECT to_date FROM medical_agreements a WHERE a.institution_code = i.code ORDER BY from_date DESC, id DESC LIMIT 1), '')
-		FROM medical_institutions i WHERE i.region LIKE ? ORDER BY i.code`, prefix(region)+"%")
+		FROM medical_institutions i WHERE `+scope+` ORDER BY i.code`, args...)
 	if err != nil {
 		return nil, err
 	}

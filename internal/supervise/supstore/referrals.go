@@ -326,7 +326,8 @@ func (s *Service) Referrals(ctx context.Context, f RefFilter) ([]Referral, error
 	today := s.Today()
 	where, args := []string{"1 = 1"}, []any{}
 	if f.Region != "" {
-		where, args = append(where, "r.region LIKE ?"), append(args, prefix(f.Region)+"%")
+		scope, in := store.CodePrefix("r.region", prefix(f.Region))
+		where, args = append(where, scope), append(args, in...)
 	}
 	if f.State != "" {
 		where, args = append(where, "r.state = ?"), append(args, f.State)

@@ -47,7 +47,8 @@ func (s *Service) audit(ctx context.Context, tx *store.Tx, by audit.Actor, actio
 	return err
 }
 
-// prefix turns a region into the LIKE prefix of the codes under it: 341500 → 3415.
+// prefix turns a region into the prefix of the codes under it (for store.CodePrefix): 341500 →
+// 3415.
 func prefix(region string) string {
 	for len(region) >= 2 && region[len(region)-2:] == "00" {
 		region = region[:len(region)-2]

@@ -71,8 +71,9 @@ func (s *Service) SetTarget(ctx context.Context, by audit.Actor, setterRegion st
 
 // Targets lists the targets of a year for a region and the districts under it.
 func (s *Service) Targets(ctx context.Context, year int, region string) ([]Target, error) {
+	scope, args := store.CodePrefix("region", prefix(region))
 	rows, err := s.DB.Query(ctx, `SELECT year, region, indicator, value, parent, set_by, set_at FROM sup_targets
-		WHERE year = ? AND region LIKE ? ORDER BY region, indicator`, year, prefix(region)+"%")
+		WHERE year = ? AND `+scope+` ORDER BY region, indicator`, append([]any{year}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -102,7 +103,7 @@ func asOfMonth(year int, now time.Time) string {
 // prefix selects the codes under it.
 func (s *Service) Actuals(ctx context.Context, year int, region string) (map[supervise.Indicator]int64, error) {
 	now := s.now()
-	p := prefix(region) + "%"
+	p := prefix(region)
 	from, to := fmt.Sprintf("%04d-01-01", year), fmt.Sprintf("%04d-12-31", year)
 	out := map[supervise.Indicator]int64{}
 
@@ -113,29 +114,32 @@ func (s *Service) Actuals(ctx context.Context, year int, region string) (map[sup
 	out[supervise.InsuredPersons] = insured
 
 	var n int64
+	scope, args := store.CodePrefix("e.region", p)
 	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT ev.uscc FROM enrollment_events ev JOIN employers e ON e.uscc = ev.uscc
-		WHERE e.region LIKE ? AND ev.event = 'add' GROUP BY ev.uscc HAVING MIN(ev.month) >= ? AND MIN(ev.month) <= ?) x`,
-		p, from[:7], to[:7]).Scan(&n); err != nil {
+		WHERE `+scope+` AND ev.event = 'add' GROUP BY ev.uscc HAVING MIN(ev.month) >= ? AND MIN(ev.month) <= ?) x`,
+		append(args, from[:7], to[:7])...).Scan(&n); err != nil {
 		return nil, err
 	}
 	out[supervise.NewEmployers] = n
 
-	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM projects WHERE region LIKE ? AND start_date >= ? AND start_date <= ?`,
-		p, from, to).Scan(&n); err != nil {
+	scope, args = store.CodePrefix("region", p)
+	if err := s.DB.QueryRow(ctx, `SELECT COUNT(*) FROM projects WHERE `+scope+` AND start_date >= ? AND start_date <= ?`,
+		append(args, from, to)...).Scan(&n); err != nil {
 		return nil, err
 	}
 	out[supervise.ProjectsInsured] = n
 
+	scope, args = store.CodePrefix("pr.region", p)
 	if err := s.DB.QueryRow(ctx, `SELECT COALESCE(SUM(sp.amount), 0) FROM prevention_spending sp
-		JOIN prevention_projects pr ON pr.id = sp.project_id WHERE pr.region LIKE ? AND sp.spent_on >= ? AND sp.spent_on <= ?`,
-		p, from, to).Scan(&n); err != nil {
+		JOIN prevention_projects pr ON pr.id = sp.project_id WHERE `+scope+` AND sp.spent_on >= ? AND sp.spent_on <= ?`,
+		append(args, from, to)...).Scan(&n); err != nil {
 		return nil, err
 	}
 	out[supervise.PreventionSpending] = n
 
 	f0, _ := time.Parse(supervise.DateLayout, from)
 	f1 := f0.AddDate(1, 0, 0) // Figures' end is exclusive
-	fig, err := counterstore.Figures(ctx, s.DB, prefix(region), f0, f1, now)
+	fig, err := counterstore.Figures(ctx, s.DB, p, f0, f1, now)
 	if err != nil {
 		return nil, err
 	}
@@ -153,16 +157,17 @@ func (s *Service) Actuals(ctx context.Context, year int, region string) (map[sup
 }
 
 // insuredPersons counts the distinct persons covered in month asOf by employers under the
-// region prefix, by the coverage rule of interchange.md (coverage.Periods), one pass over the
-// region's events ordered by pair.
+// region prefix p, by the coverage rule of interchange.md (coverage.Periods), one pass over
+// the region's events ordered by pair.
 func insuredPersons(ctx context.Context, q store.Querier, p, asOf string) (int64, error) {
 	m, err := coverage.ParseMonth(asOf)
 	if err != nil {
 		return 0, err
 	}
+	scope, args := store.CodePrefix("e.region", p)
 	rows, err := q.Query(ctx, `SELECT ev.id_number, ev.uscc, ev.event, ev.month, ev.recorded_on FROM enrollment_events ev
-		JOIN employers e ON e.uscc = ev.uscc WHERE e.region LIKE ? AND ev.month <= ? AND ev.event <> 'base'
-		ORDER BY ev.id_number, ev.uscc, ev.month, ev.recorded_on`, p, asOf)
+		JOIN employers e ON e.uscc = ev.uscc WHERE `+scope+` AND ev.month <= ? AND ev.event <> 'base'
+		ORDER BY ev.id_number, ev.uscc, ev.month, ev.recorded_on`, append(args, asOf)...)
 	if err != nil {
 		return 0, err
 	}
@@ -205,11 +210,13 @@ func insuredPersons(ctx context.Context, q store.Querier, p, asOf string) (int64
 	return int64(len(covered)), nil
 }
 
-// arrearsCollected adds up contributions collected in [from, to] for a month whose due day —
-// the last day of the following month — had passed when they were collected.
+// arrearsCollected adds up contributions collected in [from, to] by employers under the region
+// prefix p for a month whose due day — the last day of the following month — had passed when
+// they were collected.
 func arrearsCollected(ctx context.Context, q store.Querier, p, from, to string) (int64, error) {
+	scope, args := store.CodePrefix("e.region", p)
 	rows, err := q.Query(ctx, `SELECT c.month, c.collected_on, c.amount FROM contributions_collected c
-		JOIN employers e ON e.uscc = c.uscc WHERE e.region LIKE ? AND c.collected_on >= ? AND c.collected_on <= ?`, p, from, to)
+		JOIN employers e ON e.uscc = c.uscc WHERE `+scope+` AND c.collected_on >= ? AND c.collected_on <= ?`, append(args, from, to)...)
 	if err != nil {
 		return 0, err
 	}

@@ -130,9 +130,10 @@ type demoWorker struct{ ID, Name, USCC string }
 // demoWorkers picks insured workers of the demo city enrolled by month (so the wage history
 // before a recent injury is there), one per employer.
 func demoWorkers(ctx context.Context, db *store.DB, month string, n int) ([]demoWorker, error) {
+	scope, args := store.CodePrefix("e.region", caseservice.RegionPrefix(demo.Region))
 	rows, err := db.Query(ctx, `SELECT ev.id_number, p.name, ev.uscc FROM enrollment_events ev
 		JOIN persons p ON p.id_number = ev.id_number JOIN employers e ON e.uscc = ev.uscc
-		WHERE ev.event = 'add' AND ev.month <= ? AND e.region LIKE ?`, month, caseservice.RegionPrefix(demo.Region)+"%")
+		WHERE ev.event = 'add' AND ev.month <= ? AND `+scope, append([]any{month}, args...)...)
 	if err != nil {
 		return nil, err
 	}

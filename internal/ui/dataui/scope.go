@@ -67,8 +67,9 @@ func newScoped(ctx context.Context, q store.Querier, l *interchange.Layout, w in
 			return nil, fmt.Errorf("dataui: layout %s has no scope column", l.Name)
 		}
 		s.people = map[string]bool{}
-		rows, err := q.Query(ctx, `SELECT e.id_number FROM enrollment_events e JOIN employers m ON m.uscc = e.uscc WHERE m.region LIKE ?
-			UNION SELECT c.id_number FROM claims c JOIN employers m ON m.uscc = c.uscc WHERE m.region LIKE ?`, prefix+"%", prefix+"%")
+		scope, args := store.CodePrefix("m.region", prefix)
+		rows, err := q.Query(ctx, `SELECT e.id_number FROM enrollment_events e JOIN employers m ON m.uscc = e.uscc WHERE `+scope+`
+			UNION SELECT c.id_number FROM claims c JOIN employers m ON m.uscc = c.uscc WHERE `+scope, append(args, args...)...)
 		if err != nil {
 			return nil, err
 		}

@@ -11,6 +11,7 @@ import (
 	"wiis/internal/prevention"
 	"wiis/internal/prevention/prevstore"
 	"wiis/internal/privacy"
+	"wiis/internal/store"
 	"wiis/internal/web"
 )
 
@@ -188,11 +189,11 @@ func notFound() error { return apperr.NotFoundf("pv.err.not_found") }
 // workerInScope reports whether a worker belongs to the user's region: enrolled with,
 // examined for or in rehabilitation from an employer the user sees.
 func (h *handlers) workerInScope(r *http.Request, id string) (bool, error) {
-	prefix := auth.ScopePrefix(web.CurrentUser(r).Region) + "%"
+	scope, args := store.CodePrefix("m.region", auth.ScopePrefix(web.CurrentUser(r).Region))
 	var n int
-	err := h.db.QueryRow(r.Context(), `SELECT COUNT(*) FROM employers m WHERE m.region LIKE ? AND m.uscc IN (
+	err := h.db.QueryRow(r.Context(), `SELECT COUNT(*) FROM employers m WHERE `+scope+` AND m.uscc IN (
 		SELECT uscc FROM enrollment_events WHERE id_number = ? UNION SELECT uscc FROM health_exams WHERE id_number = ?
 		UNION SELECT employer_uscc FROM rehab_cases WHERE worker_id = ? UNION SELECT uscc FROM claims WHERE id_number = ?)`,
-		prefix, id, id, id, id).Scan(&n)
+		append(args, id, id, id, id)...).Scan(&n)
 	return n > 0, err
 }
