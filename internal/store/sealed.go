@@ -158,7 +158,7 @@ func (c *sealedConnector) Connect(ctx context.Context) (driver.Conn, error) {
 	}
 	sc := &sealedConn{Conn: conn, s: c.s}
 	if p, ok := conn.(driver.ConnPrepareContext); ok && c.cache {
-		sc.stmts, sc.prep = newStmtCache(), p
+		sc.stmts = newStmtCache(p)
 	}
 	return sc, nil
 }
@@ -194,8 +194,7 @@ func openSealed(driverName, dsn string, s *sealer, cacheStmts bool) (*sql.DB, er
 type sealedConn struct {
 	driver.Conn
 	s     *sealer
-	stmts *stmtCache                // nil when statements are not cached
-	prep  driver.ConnPrepareContext // the inner connection, to fill the cache
+	stmts *stmtCache // nil when statements are not cached
 }
 
 // Close finalizes the cached statements before the connection.
@@ -235,7 +234,7 @@ func (c *sealedConn) ExecContext(ctx context.Context, query string, args []drive
 	}
 	query, args = c.s.sealArgs(ctx, query, args)
 	if c.stmts != nil {
-		if res, ok, err := c.stmts.execCached(ctx, c.prep, query, args); ok || err != nil {
+		if res, ok, err := c.stmts.execCached(ctx, query, args); ok || err != nil {
 			return res, err
 		}
 	}
@@ -249,22 +248,19 @@ func (c *sealedConn) QueryContext(ctx context.Context, query string, args []driv
 	}
 	query, args = c.s.sealArgs(ctx, query, args)
 	if c.stmts != nil {
-		rows, release, ok, err := c.stmts.queryCached(ctx, c.prep, query, args)
+		rows, release, ok, err := c.stmts.queryCached(ctx, query, args)
 		if err != nil {
 			return nil, err
 		}
 		if ok {
-			if isRaw(ctx) {
-				return &sealedRows{Rows: rows, release: release}, nil
-			}
-			return &sealedRows{Rows: rows, r: c.s.ring.Load(), release: release}, nil
+			return c.s.wrapRows(ctx, rows, release), nil
 		}
 	}
 	rows, err := q.QueryContext(ctx, query, args)
-	if err != nil || isRaw(ctx) {
-		return rows, err
+	if err != nil {
+		return nil, err
 	}
-	return c.s.wrapRows(rows), nil
+	return c.s.wrapRows(ctx, rows, nil), nil
 }
 
 func (c *sealedConn) CheckNamedValue(nv *driver.NamedValue) error {
@@ -318,10 +314,10 @@ func (st *sealedStmt) QueryContext(ctx context.Context, args []driver.NamedValue
 	} else {
 		rows, err = st.Stmt.Query(values(args)) //nolint:staticcheck // fallback for old drivers
 	}
-	if err != nil || isRaw(ctx) {
-		return rows, err
+	if err != nil {
+		return nil, err
 	}
-	return st.c.s.wrapRows(rows), nil
+	return st.c.s.wrapRows(ctx, rows, nil), nil
 }
 
 func (st *sealedStmt) CheckNamedValue(nv *driver.NamedValue) error {
@@ -342,12 +338,17 @@ func values(args []driver.NamedValue) []driver.Value {
 	return out
 }
 
-func (s *sealer) wrapRows(rows driver.Rows) driver.Rows {
-	r := s.ring.Load()
-	if r == nil {
+// wrapRows opens the values rows return (unless ctx is raw or no keys are loaded) and calls
+// release, if any, when they are closed; rows with nothing to do are returned as they are.
+func (s *sealer) wrapRows(ctx context.Context, rows driver.Rows, release func()) driver.Rows {
+	var r *seal.Keyring
+	if !isRaw(ctx) {
+		r = s.ring.Load()
+	}
+	if r == nil && release == nil {
 		return rows
 	}
-	return &sealedRows{Rows: rows, r: r}
+	return &sealedRows{Rows: rows, r: r, release: release}
 }
 
 // StoredSuffix ends the name of a result column that is returned as stored, not opened: a

@@ -34,15 +34,18 @@ type cachedStmt struct {
 // stmtCache is one connection's statements by text, most recently used first. database/sql
 // hands a connection to one goroutine at a time, so it needs no lock.
 type stmtCache struct {
+	conn   driver.ConnPrepareContext // the driver's connection, which prepares
 	byText map[string]*cachedStmt
 	lru    list.List
 }
 
-func newStmtCache() *stmtCache { return &stmtCache{byText: map[string]*cachedStmt{}} }
+func newStmtCache(conn driver.ConnPrepareContext) *stmtCache {
+	return &stmtCache{conn: conn, byText: map[string]*cachedStmt{}}
+}
 
 // take returns a prepared statement for query marked busy, preparing and caching it if
 // needed; ok is false when the text is not cached and should run the ordinary way.
-func (sc *stmtCache) take(ctx context.Context, c driver.ConnPrepareContext, query string) (cs *cachedStmt, ok bool, err error) {
+func (sc *stmtCache) take(ctx context.Context, query string) (cs *cachedStmt, ok bool, err error) {
 	if len(query) > maxCachedQuery {
 		return nil, false, nil
 	}
@@ -54,7 +57,7 @@ func (sc *stmtCache) take(ctx context.Context, c driver.ConnPrepareContext, quer
 		cs.busy = true
 		return cs, true, nil
 	}
-	st, err := c.PrepareContext(ctx, query)
+	st, err := sc.conn.PrepareContext(ctx, query)
 	if err != nil {
 		return nil, false, err
 	}
@@ -96,8 +99,8 @@ func (sc *stmtCache) close() {
 }
 
 // execCached runs an exec through the cache; ok is false when it should run the ordinary way.
-func (sc *stmtCache) execCached(ctx context.Context, c driver.ConnPrepareContext, query string, args []driver.NamedValue) (res driver.Result, ok bool, err error) {
-	cs, ok, err := sc.take(ctx, c, query)
+func (sc *stmtCache) execCached(ctx context.Context, query string, args []driver.NamedValue) (res driver.Result, ok bool, err error) {
+	cs, ok, err := sc.take(ctx, query)
 	if !ok || err != nil {
 		return nil, ok, err
 	}
@@ -113,8 +116,8 @@ func (sc *stmtCache) execCached(ctx context.Context, c driver.ConnPrepareContext
 // queryCached runs a query through the cache; the statement stays busy until the rows are
 // closed (release is called by the rows' wrapper). ok is false when it should run the
 // ordinary way.
-func (sc *stmtCache) queryCached(ctx context.Context, c driver.ConnPrepareContext, query string, args []driver.NamedValue) (rows driver.Rows, release func(), ok bool, err error) {
-	cs, ok, err := sc.take(ctx, c, query)
+func (sc *stmtCache) queryCached(ctx context.Context, query string, args []driver.NamedValue) (rows driver.Rows, release func(), ok bool, err error) {
+	cs, ok, err := sc.take(ctx, query)
 	if !ok || err != nil {
 		return nil, nil, ok, err
 	}
