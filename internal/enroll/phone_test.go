@@ -244,5 +244,13 @@ func TestSearchShowsPhonesMaskedAndRotationResealsThem(t *testing.T) {
 		if p, err := enroll.GetPerson(ctx, db, phoneID); err != nil || p.Phone != phoneMobile {
 			t.Fatalf("after rotation: %+v %v", p, err)
 		}
+		// Control: a number written in clear behind the store's back is what keys check finds.
+		if _, err := db.Exec(store.Raw(ctx), `UPDATE employers SET phone = '0564-3312345'`); err != nil {
+			t.Fatal(err)
+		}
+		found, err := db.FindClear(ctx)
+		if err != nil || len(found) != 1 || found[0].Table != "employers" || found[0].Column != "phone" {
+			t.Fatalf("FindClear = %+v, %v; want employers.phone", found, err)
+		}
 	})
 }
