@@ -37,6 +37,9 @@ var suffixes = []string{"有限公司", "有限责任公司", "股份有限公�
 // Employer is one generated employer.
 type Employer struct {
 	USCC, Name, Region, Industry, Status, RegisteredOn string
+	// ContactName and Phone are the employer's contact: not part of the interchange layout,
+	// so SeedCity stores them after the import (see demoPhone).
+	ContactName, Phone string
 }
 
 // Person is one generated person with the employer that first insures them.
@@ -44,6 +47,7 @@ type Person struct {
 	ID, Name string
 	Male     bool
 	Birth    time.Time
+	Phone    string // contact phone, see demoPhone
 }
 
 // Data is the generated city, in interchange rows (strings, as the files hold them).
@@ -81,6 +85,19 @@ func name(r *rand.Rand) string {
 	return n
 }
 
+// demoPhone is the i-th demo contact number: valid in form and obviously made up, built from
+// the index (138 0000 nnnn for persons; employers alternate a 139 0000 nnnn mobile and a Lu'an
+// landline 0564-2000nnn), so the random draws of the rest of the city stay as they were.
+func demoPhone(i int, employer bool) string {
+	switch {
+	case !employer:
+		return fmt.Sprintf("1380000%04d", i%10000)
+	case i%2 == 0:
+		return fmt.Sprintf("1390000%04d", i%10000)
+	}
+	return fmt.Sprintf("0564-2%06d", i%1000000)
+}
+
 func month(t time.Time) string { return t.Format("2006-01") }
 
 func addMonths(t time.Time, n int) time.Time {
@@ -107,6 +124,8 @@ func Generate(o Options) *Data {
 			Status:       "active",
 			RegisteredOn: time.Date(2005+r.IntN(18), time.Month(1+r.IntN(12)), 1+r.IntN(28), 0, 0, 0, 0, time.UTC).Format("2006-01-02"),
 		}
+		e.ContactName = string(surnames[(i*13)%len(surnames)]) + string(givenChars[(i*7)%len(givenChars)])
+		e.Phone = demoPhone(i, true)
 		d.Employers = append(d.Employers, e)
 		d.Market = append(d.Market, []string{e.USCC, e.Name, e.Region, "active", e.RegisteredOn})
 	}
@@ -131,7 +150,7 @@ func Generate(o Options) *Data {
 			continue
 		}
 		seen[id] = true
-		d.Persons = append(d.Persons, Person{ID: id, Name: name(r), Male: male, Birth: birth})
+		d.Persons = append(d.Persons, Person{ID: id, Name: name(r), Male: male, Birth: birth, Phone: demoPhone(len(d.Persons), false)})
 	}
 
 	// Enrollment: each person joins one employer at some month and stays, moves or leaves;

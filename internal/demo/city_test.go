@@ -8,6 +8,7 @@ import (
 	"context"
 
 	"wiis/internal/idcode"
+	"wiis/internal/phone"
 	"wiis/internal/store"
 	"wiis/internal/store/storetest"
 )
@@ -47,6 +48,24 @@ func TestTheDemoCityImportsWithoutARejectedRow(t *testing.T) {
 		db.QueryRow(ctx, `SELECT COUNT(*) FROM persons`).Scan(&persons)
 		if employers != 200 || persons != 5000 {
 			t.Fatalf("%d employers, %d persons", employers, persons)
+		}
+		// Every person and employer has a contact phone, valid, sealed at rest.
+		var noPhone int
+		db.QueryRow(ctx, `SELECT (SELECT COUNT(*) FROM persons WHERE phone = '') + (SELECT COUNT(*) FROM employers WHERE phone = '' OR contact_name = '')`).Scan(&noPhone)
+		if noPhone != 0 {
+			t.Fatalf("%d persons and employers without a contact phone", noPhone)
+		}
+		var mobile, landline string
+		d := Generate(DefaultOptions(Now()))
+		db.QueryRow(ctx, `SELECT phone FROM persons WHERE id_number = ?`, d.Persons[7].ID).Scan(&mobile)
+		db.QueryRow(ctx, `SELECT phone FROM employers WHERE uscc = ?`, d.Employers[1].USCC).Scan(&landline)
+		for _, p := range []string{mobile, landline} {
+			if n, err := phone.Normalize(p); err != nil || n != p || p == "" {
+				t.Errorf("demo phone %q: %q %v", p, n, err)
+			}
+		}
+		if found, err := db.FindClear(ctx); err != nil || len(found) != 0 {
+			t.Fatalf("in clear after the demo: %+v %v", found, err)
 		}
 		// A second run changes nothing.
 		if _, err := SeedCity(ctx, db); err != nil {

@@ -18,6 +18,9 @@ import (
 	"wiis/internal/coverage"
 	"wiis/internal/idcode"
 	"wiis/internal/money"
+	"wiis/internal/phone"
+	"wiis/internal/privacy"
+	"wiis/internal/seal"
 	"wiis/internal/store"
 )
 
@@ -48,7 +51,29 @@ type Employer struct {
 	IndustryCode string `json:"industry_code"`
 	Status       string `json:"status"`
 	RegisteredOn string `json:"registered_on,omitempty"`
+	// ContactName is the employer's contact person for the agency (经办人/联系人).
+	ContactName string `json:"contact_name,omitempty"`
+	// Phone is the contact's number in clear (phone.Normalize's form, "" when none). It is
+	// personal data: stored sealed, never put into JSON by this type (answers and audit
+	// records that carry it use MaskedPhone or the audited reveal), shown in full only
+	// through an audited reveal (security.md).
+	Phone string `json:"-"`
 }
+
+// MaskedPhone is the contact phone as lists and ordinary pages show it (138****1234).
+func (e Employer) MaskedPhone() string { return privacy.MaskPhone(e.Phone) }
+
+// auditedEmployer is an employer as its audit records show it: the contact phone masked,
+// since audit JSON is not sealed by the store and a clear number would sit there in clear.
+type auditedEmployer struct {
+	Employer
+	Phone string `json:"phone,omitempty"`
+}
+
+func (e Employer) audited() auditedEmployer { return auditedEmployer{e, e.MaskedPhone()} }
+
+// maxContactName bounds a contact person's name, in characters.
+const maxContactName = 50
 
 // Validate checks every field and names the first bad one.
 func (e Employer) Validate() error {
@@ -74,13 +99,39 @@ func (e Employer) Validate() error {
 			return apperr.Invalidf("registered_on", "日期格式应为 YYYY-MM-DD / date must be YYYY-MM-DD")
 		}
 	}
+	return e.validateContact()
+}
+
+// validateContact checks the contact person and phone: the phone in its canonical form.
+func (e Employer) validateContact() error {
+	if len([]rune(e.ContactName)) > maxContactName || strings.TrimSpace(e.ContactName) != e.ContactName {
+		return apperr.Invalidf("contact_name", "联系人姓名不超过%d字，首尾不留空格 / the contact name has at most %d characters, without surrounding spaces", maxContactName, maxContactName)
+	}
+	if n, err := phone.Check("phone", e.Phone); err != nil {
+		return err
+	} else if n != e.Phone {
+		return apperr.Invalidf("phone", "电话号码应为规范格式%s / the phone number is to be written %s", n, n)
+	}
 	return nil
+}
+
+// normalizeContact trims the contact name and puts the phone into its canonical form.
+// Errors: invalid (phone).
+func (e *Employer) normalizeContact() error {
+	e.ContactName = strings.TrimSpace(e.ContactName)
+	n, err := phone.Check("phone", e.Phone)
+	e.Phone = n
+	return err
 }
 
 // Person is an insured person (参保人员); the ID number identifies them, not the name.
 type Person struct {
 	IDNumber string `json:"id_number"`
 	Name     string `json:"name"`
+	// Phone is the person's contact number in clear, read by GetPerson and changed by
+	// SetPersonPhone only (Record ignores it). Personal data: stored sealed and never put
+	// into JSON by this type; answers that carry it say so (an audited full record) or mask it.
+	Phone string `json:"-"`
 }
 
 // Event is one enrollment event.
@@ -112,8 +163,8 @@ func (s *Service) now() time.Time {
 func GetEmployer(ctx context.Context, q store.Querier, uscc string) (Employer, error) {
 	var e Employer
 	var reg sql.NullString
-	err := q.QueryRow(ctx, `SELECT uscc, name, region, industry_code, status, registered_on FROM employers WHERE uscc = ?`, uscc).
-		Scan(&e.USCC, &e.Name, &e.Region, &e.IndustryCode, &e.Status, &reg)
+	err := q.QueryRow(ctx, `SELECT uscc, name, region, industry_code, status, registered_on, contact_name, phone FROM employers WHERE uscc = ?`, uscc).
+		Scan(&e.USCC, &e.Name, &e.Region, &e.IndustryCode, &e.Status, &reg, &e.ContactName, &e.Phone)
 	if errors.Is(err, sql.ErrNoRows) {
 		return e, apperr.NotFoundf("单位 %s 不存在 / employer %s not found", uscc, uscc)
 	}
@@ -121,31 +172,38 @@ func GetEmployer(ctx context.Context, q store.Querier, uscc string) (Employer, e
 	return e, err
 }
 
-// RegisterEmployer adds a new employer. Errors: invalid (a field), conflict (already registered).
+// RegisterEmployer adds a new employer, with its contact when given (the phone normalised and
+// stored sealed). Errors: invalid (a field), conflict (already registered).
 func (s *Service) RegisterEmployer(ctx context.Context, by audit.Actor, e Employer) error {
 	if e.Status == "" {
 		e.Status = "active"
+	}
+	if err := e.normalizeContact(); err != nil {
+		return err
 	}
 	if err := e.Validate(); err != nil {
 		return err
 	}
 	return s.DB.InTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.Exec(ctx, `INSERT INTO employers (uscc, name, region, industry_code, status, registered_on, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?)`, e.USCC, e.Name, e.Region, e.IndustryCode, e.Status, nullIfEmpty(e.RegisteredOn), audit.FormatTime(s.now()))
+		_, err := tx.Exec(ctx, `INSERT INTO employers (uscc, name, region, industry_code, status, registered_on, updated_at, contact_name, phone)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, e.USCC, e.Name, e.Region, e.IndustryCode, e.Status, nullIfEmpty(e.RegisteredOn), audit.FormatTime(s.now()),
+			e.ContactName, seal.Secret(e.Phone))
 		if store.IsUniqueViolation(err) {
 			return apperr.Conflictf("uscc", "单位 %s 已登记 / employer already registered", e.USCC)
 		}
 		if err != nil {
 			return err
 		}
-		_, err = audit.Append(ctx, tx, audit.Record{Action: "employer.register", Entity: "employer", EntityID: e.USCC, After: e}.By(by))
+		_, err = audit.Append(ctx, tx, audit.Record{Action: "employer.register", Entity: "employer", EntityID: e.USCC, After: e.audited()}.By(by))
 		return err
 	})
 }
 
 // UpdateEmployer changes an employer's registered details (name, region, industry, status);
-// closing is a status change to cancelled or revoked. Errors: invalid, not_found.
+// closing is a status change to cancelled or revoked. The contact is kept as it is: it
+// changes through SetEmployerContact. Errors: invalid, not_found.
 func (s *Service) UpdateEmployer(ctx context.Context, by audit.Actor, e Employer) error {
+	e.ContactName, e.Phone = "", ""
 	if err := e.Validate(); err != nil {
 		return err
 	}
@@ -157,6 +215,7 @@ func (s *Service) UpdateEmployer(ctx context.Context, by audit.Actor, e Employer
 		if e.RegisteredOn == "" {
 			e.RegisteredOn = before.RegisteredOn
 		}
+		e.ContactName, e.Phone = before.ContactName, before.Phone
 		if before == e {
 			return nil
 		}
@@ -164,9 +223,98 @@ func (s *Service) UpdateEmployer(ctx context.Context, by audit.Actor, e Employer
 			e.Name, e.Region, e.IndustryCode, e.Status, nullIfEmpty(e.RegisteredOn), audit.FormatTime(s.now()), e.USCC); err != nil {
 			return err
 		}
-		_, err = audit.Append(ctx, tx, audit.Record{Action: "employer.update", Entity: "employer", EntityID: e.USCC, Before: before, After: e}.By(by))
+		_, err = audit.Append(ctx, tx, audit.Record{Action: "employer.update", Entity: "employer", EntityID: e.USCC, Before: before.audited(), After: e.audited()}.By(by))
 		return err
 	})
+}
+
+// ContactChange is a change of an employer's contact. The contact's phone is shown masked
+// where the form is (the full number is a reveal), so an empty Phone keeps the stored number
+// unless ClearPhone asks to remove it.
+type ContactChange struct {
+	Name       string
+	Phone      string
+	ClearPhone bool
+}
+
+// SetEmployerContact changes an employer's contact person and phone (normalised, stored
+// sealed) in one transaction with an "employer.contact" audit record whose before and after
+// carry the phone masked. No change writes nothing. Errors: invalid (contact_name, phone),
+// not_found.
+func (s *Service) SetEmployerContact(ctx context.Context, by audit.Actor, uscc string, c ContactChange) (Employer, error) {
+	n, err := phone.Check("phone", c.Phone)
+	if err != nil {
+		return Employer{}, err
+	}
+	var after Employer
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		before, err := GetEmployer(ctx, tx, uscc)
+		if err != nil {
+			return err
+		}
+		after = before
+		after.ContactName = strings.TrimSpace(c.Name)
+		switch {
+		case c.ClearPhone:
+			after.Phone = ""
+		case n != "":
+			after.Phone = n
+		}
+		if err := after.validateContact(); err != nil {
+			return err
+		}
+		if after == before {
+			return nil
+		}
+		if _, err := tx.Exec(ctx, `UPDATE employers SET contact_name = ?, phone = ?, updated_at = ? WHERE uscc = ?`,
+			after.ContactName, seal.Secret(after.Phone), audit.FormatTime(s.now()), uscc); err != nil {
+			return err
+		}
+		_, err = audit.Append(ctx, tx, audit.Record{Action: "employer.contact", Entity: "employer", EntityID: uscc,
+			Before: contactOf(before), After: contactOf(after)}.By(by))
+		return err
+	})
+	return after, err
+}
+
+// contactOf is the audit record's view of an employer's contact: the phone masked.
+func contactOf(e Employer) map[string]string {
+	return map[string]string{"contact_name": e.ContactName, "phone": e.MaskedPhone()}
+}
+
+// GetPerson returns a person with their contact phone in clear, or a not_found error.
+func GetPerson(ctx context.Context, q store.Querier, id string) (Person, error) {
+	p := Person{IDNumber: id}
+	err := q.QueryRow(ctx, `SELECT name, phone FROM persons WHERE id_number = ?`, id).Scan(&p.Name, &p.Phone)
+	if errors.Is(err, sql.ErrNoRows) {
+		return p, apperr.NotFoundf("人员 %s 不存在 / person %s not found", privacy.MaskID(id), privacy.MaskID(id))
+	}
+	return p, err
+}
+
+// SetPersonPhone changes a person's contact phone ("" removes it): normalised, stored sealed,
+// in one transaction with a "person.phone" audit record whose before and after carry the
+// number masked (audit JSON is not sealed). It returns the stored form; no change writes
+// nothing. Errors: invalid (phone), not_found.
+func (s *Service) SetPersonPhone(ctx context.Context, by audit.Actor, id, raw string) (string, error) {
+	n, err := phone.Check("phone", raw)
+	if err != nil {
+		return "", err
+	}
+	err = s.DB.InTx(ctx, func(tx *store.Tx) error {
+		p, err := GetPerson(ctx, tx, id)
+		if err != nil || p.Phone == n {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `UPDATE persons SET phone = ?, updated_at = ? WHERE id_number = ?`,
+			seal.Secret(n), audit.FormatTime(s.now()), id); err != nil {
+			return err
+		}
+		_, err = audit.Append(ctx, tx, audit.Record{Action: "person.phone", Entity: "person", EntityID: id,
+			Before: map[string]string{"phone": privacy.MaskPhone(p.Phone)}, After: map[string]string{"phone": privacy.MaskPhone(n)}}.By(by))
+		return err
+	})
+	return n, err
 }
 
 // Record validates and stores one enrollment event for a person, registering the person when

@@ -11,6 +11,7 @@ import (
 	"wiis/internal/coverage"
 	"wiis/internal/idcode"
 	"wiis/internal/money"
+	"wiis/internal/privacy"
 	"wiis/internal/store"
 )
 
@@ -122,6 +123,8 @@ type Hit struct {
 	Key   string `json:"key"`  // id_number or uscc
 	Name  string `json:"name"`
 	Extra string `json:"extra,omitempty"`
+	// Phone is the contact phone masked (138****1234): a list never carries the full number.
+	Phone string `json:"phone,omitempty"`
 }
 
 // Search finds persons and employers, at most limit of each: the teller's one search box.
@@ -139,30 +142,30 @@ func Search(ctx context.Context, q store.Querier, term string, limit int) ([]Hit
 	up := strings.ToUpper(term)
 	var out []Hit
 	var byID Hit
-	err := q.QueryRow(ctx, `SELECT id_number, name FROM persons WHERE id_number = ?`, up).Scan(&byID.Key, &byID.Name)
+	err := q.QueryRow(ctx, `SELECT id_number, name, phone FROM persons WHERE id_number = ?`, up).Scan(&byID.Key, &byID.Name, &byID.Phone)
 	switch {
 	case err == nil:
-		byID.Kind = "person"
+		byID.Kind, byID.Phone = "person", privacy.MaskPhone(byID.Phone)
 		out = append(out, byID)
 	case !errors.Is(err, sql.ErrNoRows):
 		return nil, err
 	}
 	c := store.CollateC(store.EngineOf(q))
-	rows, err := q.Query(ctx, `SELECT id_number, name FROM persons WHERE name `+c+` >= ? AND name `+c+` < ?
+	rows, err := q.Query(ctx, `SELECT id_number, name, phone FROM persons WHERE name `+c+` >= ? AND name `+c+` < ?
 		ORDER BY name `+c+`, id_number LIMIT ?`, term, prefixEnd(term), limit)
 	if err != nil {
 		return nil, err
 	}
 	for rows.Next() {
 		var h Hit
-		if err := rows.Scan(&h.Key, &h.Name); err != nil {
+		if err := rows.Scan(&h.Key, &h.Name, &h.Phone); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		if h.Key == byID.Key || len(out) >= limit {
 			continue
 		}
-		h.Kind = "person"
+		h.Kind, h.Phone = "person", privacy.MaskPhone(h.Phone)
 		out = append(out, h)
 	}
 	rows.Close()
@@ -187,19 +190,19 @@ func Search(ctx context.Context, q store.Querier, term string, limit int) ([]Hit
 		cond string
 		args []any
 	}{{`uscc >= ? AND uscc < ? ORDER BY uscc LIMIT ?`, []any{up, prefixEnd(up), limit}}, {byName, nameArgs}} {
-		rows, err := q.Query(ctx, `SELECT uscc, name, region FROM employers WHERE `+where.cond, where.args...)
+		rows, err := q.Query(ctx, `SELECT uscc, name, region, phone FROM employers WHERE `+where.cond, where.args...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
 			var h Hit
-			if err := rows.Scan(&h.Key, &h.Name, &h.Extra); err != nil {
+			if err := rows.Scan(&h.Key, &h.Name, &h.Extra, &h.Phone); err != nil {
 				rows.Close()
 				return nil, err
 			}
 			if !seen[h.Key] {
 				seen[h.Key] = true
-				h.Kind = "employer"
+				h.Kind, h.Phone = "employer", privacy.MaskPhone(h.Phone)
 				emps = append(emps, h)
 			}
 		}

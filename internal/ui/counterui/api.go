@@ -26,8 +26,10 @@ type EnrollmentRequest struct {
 
 // PersonRecord is a person's whole picture as the API gives it.
 type PersonRecord struct {
-	IDNumber string           `json:"id_number"`
-	Name     string           `json:"name"`
+	IDNumber string `json:"id_number"`
+	Name     string `json:"name"`
+	// Phone is the contact phone in full: reading the whole record is an audited action.
+	Phone    string           `json:"phone,omitempty"`
 	History  enroll.History   `json:"history"`
 	Claims   []ClaimRecord    `json:"claims"`
 	Payments []PaymentRecord  `json:"payments"`
@@ -77,8 +79,12 @@ func (h *handlers) installAPI() {
 				Request:     EnrollmentRequest{}, Response: enroll.Event{}, Status: http.StatusCreated}},
 		{Method: "GET", Pattern: "/api/v1/persons/{id}", Perm: PermAPIPerson, Handler: h.apiPerson,
 			API: &web.APIDoc{Summary: "人员全貌 / A person's enrollment, claims, payments and tickets",
-				Description: "Staff see persons insured within their region; a worker only themselves. Reading the full record is audited.",
+				Description: "Staff see persons insured within their region; a worker only themselves. Reading the full record (with the full ID number and contact phone) is audited.",
 				Response:    PersonRecord{}}},
+		{Method: "POST", Pattern: "/api/v1/employers/{uscc}/reveal/phone", Perm: PermRevealPhone, Handler: h.apiEmployerRevealPhone,
+			API: &web.APIDoc{Summary: "显示单位联系人完整电话（审计） / Reveal the employer contact's phone (audited)",
+				Description: "Staff within their region. The reveal is written to the audit log (never the number) before the answer.",
+				Response:    web.Revealed{}}},
 		{Method: "GET", Pattern: "/api/v1/employers/{uscc}/statement", Perm: PermAPIStatement, Handler: h.apiStatement,
 			API: &web.APIDoc{Summary: "单位对账单 / An employer's statement (due, paid, arrears, late fees)",
 				Description: "Query from, to (YYYY-MM; default the last twelve months).", Response: Statement{}}},
@@ -131,13 +137,16 @@ func (h *handlers) apiEnroll(w http.ResponseWriter, r *http.Request) error {
 
 func (h *handlers) apiPerson(w http.ResponseWriter, r *http.Request) error {
 	id := strings.ToUpper(r.PathValue("id"))
-	name, err := h.personFor(r, id)
-	if err != nil {
+	if _, err := h.personFor(r, id); err != nil {
 		return err
 	}
 	ctx := r.Context()
 	audited := h.auditView(r, id)
-	p := PersonRecord{IDNumber: id, Name: name, Claims: []ClaimRecord{}, Payments: []PaymentRecord{}}
+	person, err := enroll.GetPerson(ctx, h.s.DB, id)
+	if err != nil {
+		return err
+	}
+	p := PersonRecord{IDNumber: id, Name: person.Name, Phone: person.Phone, Claims: []ClaimRecord{}, Payments: []PaymentRecord{}}
 	if p.History, err = enroll.PersonHistory(ctx, h.s.DB, id, thisMonth()); err != nil {
 		return err
 	}

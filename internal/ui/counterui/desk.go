@@ -137,17 +137,29 @@ func mayHandle(u *auth.User, it counter.Item) bool {
 	return slices.ContainsFunc(it.Roles, func(r string) bool { return u.Has(auth.Role(r)) })
 }
 
-// personPage is the person's whole picture. The full ID number is shown here, and showing
-// it is an audited action (security.md).
+// personPage is the person's whole picture. The full ID number and contact phone are shown
+// here, and showing them is an audited action (security.md).
 func (h *handlers) personPage(w http.ResponseWriter, r *http.Request) error {
 	id := strings.ToUpper(r.PathValue("id"))
-	name, err := h.personFor(r, id)
-	if err != nil {
+	if _, err := h.personFor(r, id); err != nil {
 		return err
 	}
+	return h.renderPerson(w, r, http.StatusOK, id, nil, nil)
+}
+
+// renderPerson renders the person page for a person the caller may see; form and errors are
+// the phone form's input and its field errors after a refused change (nil otherwise).
+func (h *handlers) renderPerson(w http.ResponseWriter, r *http.Request, status int, id string, form, errs map[string]string) error {
 	ctx := r.Context()
 	u := web.CurrentUser(r)
 	audited := h.auditView(r, id)
+	p, err := enroll.GetPerson(ctx, h.s.DB, id)
+	if err != nil {
+		return err
+	}
+	if form == nil {
+		form = map[string]string{"phone": p.Phone}
+	}
 	hist, err := enroll.PersonHistory(ctx, h.s.DB, id, thisMonth())
 	if err != nil {
 		return err
@@ -160,7 +172,8 @@ func (h *handlers) personPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	d := map[string]any{"ID": id, "Name": name, "History": hist, "Panels": shown, "Items": items}
+	d := map[string]any{"ID": id, "Name": p.Name, "Phone": p.Phone, "History": hist, "Panels": shown, "Items": items,
+		"Form": form, "Errors": errs, "MayEditContact": PermContact.Allows(u)}
 	if b, err := idcode.BirthDate(id); err == nil {
 		d["Birth"] = b.Format("2006-01-02")
 	}
@@ -170,7 +183,7 @@ func (h *handlers) personPage(w http.ResponseWriter, r *http.Request) error {
 	if err := audited(); err != nil {
 		return err
 	}
-	h.s.Render(w, r, http.StatusOK, "counter_person", d)
+	h.s.Render(w, r, status, "counter_person", d)
 	return nil
 }
 
@@ -262,12 +275,24 @@ func monthParam(r *http.Request) (string, error) {
 	return m, nil
 }
 
-// employerPage is the employer's whole picture for the teller.
+// employerPage is the employer's whole picture for the teller; the contact phone is masked
+// (the full number is an audited reveal).
 func (h *handlers) employerPage(w http.ResponseWriter, r *http.Request) error {
 	emp, err := h.employerFor(r, strings.ToUpper(r.PathValue("uscc")))
 	if err != nil {
 		return err
 	}
+	return h.renderEmployer(w, r, http.StatusOK, emp, employerExtras{})
+}
+
+// employerExtras is what the contact routes add to the employer page: the revealed phone, or
+// the contact form's input and field errors after a refused change.
+type employerExtras struct {
+	Revealed     bool
+	Form, Errors map[string]string
+}
+
+func (h *handlers) renderEmployer(w http.ResponseWriter, r *http.Request, status int, emp enroll.Employer, x employerExtras) error {
 	month, err := monthParam(r)
 	if err != nil {
 		return err
@@ -285,6 +310,11 @@ func (h *handlers) employerPage(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	h.s.Render(w, r, http.StatusOK, "counter_employer", map[string]any{"V": v, "Panels": shown, "Items": items})
+	if x.Form == nil {
+		x.Form = map[string]string{"contact_name": emp.ContactName}
+	}
+	h.s.Render(w, r, status, "counter_employer", map[string]any{"V": v, "Panels": shown, "Items": items,
+		"Revealed": x.Revealed, "Form": x.Form, "Errors": x.Errors,
+		"MayEditContact": PermContact.Allows(u), "MayReveal": PermRevealPhone.Allows(u)})
 	return nil
 }

@@ -43,6 +43,16 @@ var messages = web.Messages{
 	"cu.person.open": {Zh: "至今", En: "ongoing"}, "cu.person.no_coverage": {Zh: "无参保记录", En: "No coverage on record"},
 	"cu.person.events": {Zh: "参保事件（%d）", En: "Enrollment events (%d)"},
 
+	"cu.field.phone": {Zh: "联系电话", En: "Phone"}, "cu.field.contact_name": {Zh: "联系人", En: "Contact person"},
+	"cu.contact.title":       {Zh: "修改联系人与电话", En: "Change the contact and phone"},
+	"cu.contact.phone":       {Zh: "新联系电话", En: "New phone number"},
+	"cu.contact.phone_hint":  {Zh: "手机11位，或带区号的固定电话（如0564-3312345，可加分机）；留空则删除号码。", En: "An 11-digit mobile, or a landline with its area code (0564-3312345, extension allowed); leave empty to remove the number."},
+	"cu.contact.keep_hint":   {Zh: "留空则保留现有号码（现号码只显示部分数字）。", En: "Leave empty to keep the current number (shown masked)."},
+	"cu.contact.clear_phone": {Zh: "删除现有号码", En: "Remove the current number"},
+	"cu.contact.save_phone":  {Zh: "保存电话", En: "Save phone"},
+	"cu.contact.reveal":      {Zh: "显示完整号码", En: "Show the full number"},
+	"cu.contact.revealed":    {Zh: "（已显示完整号码，已记入审计日志）", En: "(full number shown; recorded in the audit log)"},
+
 	"cu.employer.title": {Zh: "单位全貌", En: "Employer"}, "cu.employer.rate": {Zh: "执行费率及其来由", En: "Rate in force and how it was reached"},
 	"cu.employer.float_from": {Zh: "按 %s 起生效的浮动费率决定", En: "by the floating-rate decision effective %s"},
 	"cu.employer.no_float":   {Zh: "无已批准的浮动，执行行业基准费率", En: "no approved float: the class's base rate"},

@@ -60,7 +60,13 @@ var (
 	PermCatalogue = auth.NewPerm("counter.catalogue", auth.SysAdmin)
 	PermFloat     = auth.NewPerm("rate.float", auth.FundOfficer)
 	PermPortal    = auth.NewPerm("portal.employer", auth.Employer)
-	PermSelf      = auth.NewPerm("portal.worker", auth.Worker)
+	// PermContact changes persons' and employers' contact phones: the teller's, since the
+	// counter is where people and employers give and update them.
+	PermContact = auth.NewPerm("counter.contact", auth.Teller)
+	// PermRevealPhone shows an employer's full contact phone (audited): the teller, who calls
+	// the employer's contact about its items.
+	PermRevealPhone = auth.NewPerm("counter.phone.reveal", auth.Teller)
+	PermSelf        = auth.NewPerm("portal.worker", auth.Worker)
 
 	PermAPIEnrollRead  = auth.NewPerm("api.enrollment.read", auth.Teller, auth.Employer)
 	PermAPIEnrollWrite = auth.NewPerm("api.enrollment.write", auth.Teller, auth.Employer)
@@ -93,6 +99,9 @@ func install(s *web.Server) {
 		{Method: "GET", Pattern: "/counter", Perm: PermDesk, Handler: h.desk, Nav: "cu.counter.nav"},
 		{Method: "GET", Pattern: "/counter/persons/{id}", Perm: PermDesk, Handler: h.personPage},
 		{Method: "GET", Pattern: "/counter/employers/{uscc}", Perm: PermDesk, Handler: h.employerPage},
+		{Method: "POST", Pattern: "/counter/persons/{id}/phone", Perm: PermContact, Handler: h.personPhone},
+		{Method: "POST", Pattern: "/counter/employers/{uscc}/contact", Perm: PermContact, Handler: h.employerContact},
+		{Method: "POST", Pattern: "/counter/employers/{uscc}/reveal/phone", Perm: PermRevealPhone, Handler: h.employerRevealPhone},
 		{Method: "GET", Pattern: "/counter/start/{code}", Perm: PermDesk, Handler: h.startForm},
 		{Method: "POST", Pattern: "/counter/start/{code}", Perm: PermDesk, Handler: h.startSubmit, MaxBody: maxStartBody},
 		{Method: "GET", Pattern: "/counter/tickets/{id}", Perm: PermTicket, Handler: h.receiptPage},

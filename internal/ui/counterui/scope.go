@@ -156,8 +156,8 @@ func (h *handlers) scopedSearch(r *http.Request, q string) ([]enroll.Hit, error)
 	return out, nil
 }
 
-// auditView records that the caller is shown a person's full record and ID number
-// (security.md: showing the full value is an audited action). The record is written while the
+// auditView records that the caller is shown a person's full record, ID number and contact
+// phone (security.md: showing the full value is an audited action). The record is written while the
 // page's own reads run (audit.Group batches it with other views); the returned wait must be
 // called, and its error honoured, before anything of the record is written to the response,
 // so nothing is shown whose record has not committed.
