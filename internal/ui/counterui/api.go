@@ -137,15 +137,12 @@ func (h *handlers) apiEnroll(w http.ResponseWriter, r *http.Request) error {
 
 func (h *handlers) apiPerson(w http.ResponseWriter, r *http.Request) error {
 	id := strings.ToUpper(r.PathValue("id"))
-	if _, err := h.personFor(r, id); err != nil {
+	person, err := h.personFor(r, id)
+	if err != nil {
 		return err
 	}
 	ctx := r.Context()
 	audited := h.auditView(r, id)
-	person, err := enroll.GetPerson(ctx, h.s.DB, id)
-	if err != nil {
-		return err
-	}
 	p := PersonRecord{IDNumber: id, Name: person.Name, Phone: person.Phone, Claims: []ClaimRecord{}, Payments: []PaymentRecord{}}
 	if p.History, err = enroll.PersonHistory(ctx, h.s.DB, id, thisMonth()); err != nil {
 		return err

@@ -20,7 +20,8 @@ import (
 // back on the page with the input kept and the reason next to the field (422).
 func (h *handlers) personPhone(w http.ResponseWriter, r *http.Request) error {
 	id := strings.ToUpper(r.PathValue("id"))
-	if _, err := h.personFor(r, id); err != nil {
+	p, err := h.personFor(r, id)
+	if err != nil {
 		return err
 	}
 	if err := r.ParseForm(); err != nil {
@@ -32,7 +33,7 @@ func (h *handlers) personPhone(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		return h.renderPerson(w, r, http.StatusUnprocessableEntity, id, map[string]string{"phone": input}, errs)
+		return h.renderPerson(w, r, http.StatusUnprocessableEntity, p, map[string]string{"phone": input}, errs)
 	}
 	http.Redirect(w, r, "/counter/persons/"+id+"#contact", http.StatusSeeOther)
 	return nil

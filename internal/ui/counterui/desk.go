@@ -141,22 +141,21 @@ func mayHandle(u *auth.User, it counter.Item) bool {
 // here, and showing them is an audited action (security.md).
 func (h *handlers) personPage(w http.ResponseWriter, r *http.Request) error {
 	id := strings.ToUpper(r.PathValue("id"))
-	if _, err := h.personFor(r, id); err != nil {
-		return err
-	}
-	return h.renderPerson(w, r, http.StatusOK, id, nil, nil)
-}
-
-// renderPerson renders the person page for a person the caller may see; form and errors are
-// the phone form's input and its field errors after a refused change (nil otherwise).
-func (h *handlers) renderPerson(w http.ResponseWriter, r *http.Request, status int, id string, form, errs map[string]string) error {
-	ctx := r.Context()
-	u := web.CurrentUser(r)
-	audited := h.auditView(r, id)
-	p, err := enroll.GetPerson(ctx, h.s.DB, id)
+	p, err := h.personFor(r, id)
 	if err != nil {
 		return err
 	}
+	return h.renderPerson(w, r, http.StatusOK, p, nil, nil)
+}
+
+// renderPerson renders the person page for a person the caller may see (as personFor read
+// it); form and errors are the phone form's input and its field errors after a refused change
+// (nil otherwise).
+func (h *handlers) renderPerson(w http.ResponseWriter, r *http.Request, status int, p enroll.Person, form, errs map[string]string) error {
+	ctx := r.Context()
+	u := web.CurrentUser(r)
+	id := p.IDNumber
+	audited := h.auditView(r, id)
 	if form == nil {
 		form = map[string]string{"phone": p.Phone}
 	}

@@ -333,8 +333,8 @@ func (h *handlers) selfPerson(r *http.Request) (string, string, error) {
 	if u.PersonIDNumber == "" {
 		return "", "", apperr.NotFoundf("cu.self.not_linked")
 	}
-	name, err := h.personFor(r, u.PersonIDNumber)
-	return u.PersonIDNumber, name, err
+	p, err := h.personFor(r, u.PersonIDNumber)
+	return u.PersonIDNumber, p.Name, err
 }
 
 // selfHome is the worker's overview: enrollment history, case progress and claims.

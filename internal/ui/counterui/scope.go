@@ -2,8 +2,6 @@ package counterui
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"net/http"
 	"slices"
 	"time"
@@ -52,35 +50,35 @@ func (h *handlers) employerFor(r *http.Request, uscc string) (enroll.Employer, e
 // personFor returns the name of a person the caller may see: a worker only themselves; staff
 // a person insured by (or claiming against) an employer within their scope — persons have no
 // region of their own, they belong to the regions of their employers. Codes: not_found.
-func (h *handlers) personFor(r *http.Request, id string) (string, error) {
+func (h *handlers) personFor(r *http.Request, id string) (enroll.Person, error) {
 	u := web.CurrentUser(r)
 	if outsider(u) && (u.PersonIDNumber == "" || u.PersonIDNumber != id) {
-		return "", apperr.NotFoundf("cu.counter.person_not_found")
+		return enroll.Person{}, apperr.NotFoundf("cu.counter.person_not_found")
 	}
-	name, err := personName(r.Context(), h.s.DB, id)
+	p, err := person(r.Context(), h.s.DB, id)
 	if err != nil {
-		return "", err
+		return enroll.Person{}, err
 	}
 	if outsider(u) {
-		return name, nil
+		return p, nil
 	}
 	regions, err := personRegions(r.Context(), h.s.DB, id)
 	if err != nil {
-		return "", err
+		return enroll.Person{}, err
 	}
 	if auth.ScopePrefix(u.Region) == "" || slices.ContainsFunc(regions, u.Sees) {
-		return name, nil
+		return p, nil
 	}
-	return "", apperr.NotFoundf("cu.counter.person_not_found")
+	return enroll.Person{}, apperr.NotFoundf("cu.counter.person_not_found")
 }
 
-func personName(ctx context.Context, q store.Querier, id string) (string, error) {
-	var name string
-	err := q.QueryRow(ctx, `SELECT name FROM persons WHERE id_number = ?`, id).Scan(&name)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", apperr.NotFoundf("cu.counter.person_not_found")
+// person reads a person (name and contact phone) with the counter's not-found message.
+func person(ctx context.Context, q store.Querier, id string) (enroll.Person, error) {
+	p, err := enroll.GetPerson(ctx, q, id)
+	if apperr.CodeOf(err) == apperr.NotFound {
+		return p, apperr.NotFoundf("cu.counter.person_not_found")
 	}
-	return name, err
+	return p, err
 }
 
 // personRegions lists the regions of the employers a person was insured by or claimed against.

@@ -73,8 +73,8 @@ func (h *handlers) startItem(r *http.Request) (counter.Item, string, string, err
 		emp, err := h.employerFor(r, subject)
 		return it, subject, emp.Name, err
 	}
-	name, err := h.personFor(r, subject)
-	return it, subject, name, err
+	p, err := h.personFor(r, subject)
+	return it, subject, p.Name, err
 }
 
 func (h *handlers) startForm(w http.ResponseWriter, r *http.Request) error {
@@ -264,8 +264,8 @@ func (h *handlers) recordEvent(ctx context.Context, by audit.Actor, uscc, kind s
 
 // subjectName finds the name of a ticket's subject (a person or an employer).
 func subjectName(ctx context.Context, q store.Querier, subject string) string {
-	if n, err := personName(ctx, q, subject); err == nil {
-		return n
+	if p, err := enroll.GetPerson(ctx, q, subject); err == nil {
+		return p.Name
 	}
 	if e, err := enroll.GetEmployer(ctx, q, subject); err == nil {
 		return e.Name
