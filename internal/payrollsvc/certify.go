@@ -53,8 +53,13 @@ func RegionPolicy(ctx context.Context, q store.Querier, region, on string) (*pay
 // person's regions: a person page must not read every region's policy to show one person,
 // most of whom draw no long-term benefit at all.
 func certificationRegions(ctx context.Context, q store.Querier, on, person string) (map[string]*payroll.CertificationPolicy, error) {
-	var n int
-	if err := q.QueryRow(ctx, `SELECT COUNT(*) FROM policy_values WHERE param = ?`, payroll.CertificationParam).Scan(&n); err != nil {
+	// Whether any region has a policy at all is reference data: asked on every person page.
+	n, err := store.Remember(ctx, q, "policy_values", "count|"+payroll.CertificationParam, func(ctx context.Context, q store.Querier) (int, error) {
+		var n int
+		err := q.QueryRow(ctx, `SELECT COUNT(*) FROM policy_values WHERE param = ?`, payroll.CertificationParam).Scan(&n)
+		return n, err
+	})
+	if err != nil {
 		return nil, err
 	}
 	if n == 0 {

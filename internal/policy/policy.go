@@ -74,24 +74,33 @@ func Resolve(values []Value, region, on string) (Value, bool) {
 	return Value{}, false
 }
 
-// Get returns the value of param in force in region on date (YYYY-MM-DD).
+// Get returns the value of param in force in region on date (YYYY-MM-DD). Outside a
+// transaction the values of param for region and its ancestors are reference data the node
+// keeps for a few seconds (store.Remember); a value put through this node is seen at once.
 func Get(ctx context.Context, q store.Querier, region, param, on string) (Value, bool, error) {
-	chain := Chain(region)
-	args := []any{param, on}
-	for _, c := range chain {
-		args = append(args, c)
-	}
-	rows, err := q.Query(ctx, `SELECT region, param, effective_from, value, note, created_by, created_at
-		FROM policy_values WHERE param = ? AND effective_from <= ? AND region IN (`+store.Placeholders(len(chain))+`)`, args...)
-	if err != nil {
-		return Value{}, false, fmt.Errorf("policy: get %s: %w", param, err)
-	}
-	vals, err := scan(rows)
+	vals, err := store.Remember(ctx, q, "policy_values", param+"|"+region, func(ctx context.Context, q store.Querier) ([]Value, error) {
+		return chainValues(ctx, q, region, param)
+	})
 	if err != nil {
 		return Value{}, false, err
 	}
 	v, ok := Resolve(vals, region, on)
 	return v, ok, nil
+}
+
+// chainValues reads every value of param set for region or one of its ancestors, of any date.
+func chainValues(ctx context.Context, q store.Querier, region, param string) ([]Value, error) {
+	chain := Chain(region)
+	args := []any{param}
+	for _, c := range chain {
+		args = append(args, c)
+	}
+	rows, err := q.Query(ctx, `SELECT region, param, effective_from, value, note, created_by, created_at
+		FROM policy_values WHERE param = ? AND region IN (`+store.Placeholders(len(chain))+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("policy: get %s: %w", param, err)
+	}
+	return scan(rows)
 }
 
 // Decode reads the value of param in force into dst; found is false when none is in force.
@@ -187,6 +196,7 @@ func Put(ctx context.Context, tx *store.Tx, v Value) (before *Value, err error) 
 	if err != nil {
 		return nil, fmt.Errorf("policy: put: %w", err)
 	}
+	tx.Changed("policy_values")
 	if len(old) > 0 {
 		return &old[0], nil
 	}

@@ -40,13 +40,22 @@ func scan(s interface{ Scan(...any) error }) (Region, error) {
 }
 
 // Get returns one region; a code not in the table comes back with only its code set (a valid
-// GB/T 2260 code we hold no name for is still a region), with found false.
+// GB/T 2260 code we hold no name for is still a region), with found false. The table is
+// reference data (migrations write it), which the node keeps (store.Remember): the home page
+// and many others name the user's region.
 func Get(ctx context.Context, q store.Querier, code string) (r Region, found bool, err error) {
-	r, err = scan(q.QueryRow(ctx, `SELECT `+cols+` FROM regions WHERE code = ?`, code))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Region{Code: code}, false, nil
+	type lookup struct {
+		r     Region
+		found bool
 	}
-	return r, err == nil, err
+	l, err := store.Remember(ctx, q, "regions", code, func(ctx context.Context, q store.Querier) (lookup, error) {
+		r, err := scan(q.QueryRow(ctx, `SELECT `+cols+` FROM regions WHERE code = ?`, code))
+		if errors.Is(err, sql.ErrNoRows) {
+			return lookup{Region{Code: code}, false}, nil
+		}
+		return lookup{r, err == nil}, err
+	})
+	return l.r, l.found, err
 }
 
 // Name is the label of code in lang, or the code itself when it is not in the table.

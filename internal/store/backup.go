@@ -225,6 +225,7 @@ func (db *DB) Restore(ctx context.Context, r io.Reader) (map[string]int64, error
 				if cur, err = newTableLoader(ctx, tx, th); err != nil {
 					return fmt.Errorf("store: restore %s: %w", th.Table, err)
 				}
+				tx.Changed(th.Table)
 				continue
 			}
 			if cur == nil {

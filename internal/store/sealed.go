@@ -206,6 +206,7 @@ func (c *sealedConn) Close() error {
 }
 
 func (c *sealedConn) BeginTx(ctx context.Context, opts driver.TxOptions) (driver.Tx, error) {
+	countStatement(ctx, 2) // BEGIN, and COMMIT or ROLLBACK (which see no context)
 	if b, ok := c.Conn.(driver.ConnBeginTx); ok {
 		return b.BeginTx(ctx, opts)
 	}
@@ -232,6 +233,7 @@ func (c *sealedConn) ExecContext(ctx context.Context, query string, args []drive
 	if !ok {
 		return nil, driver.ErrSkip
 	}
+	countStatement(ctx, 1)
 	query, args = c.s.sealArgs(ctx, query, args)
 	if c.stmts != nil {
 		if res, ok, err := c.stmts.execCached(ctx, query, args); ok || err != nil {
@@ -246,6 +248,7 @@ func (c *sealedConn) QueryContext(ctx context.Context, query string, args []driv
 	if !ok {
 		return nil, driver.ErrSkip
 	}
+	countStatement(ctx, 1)
 	query, args = c.s.sealArgs(ctx, query, args)
 	if c.stmts != nil {
 		rows, release, ok, err := c.stmts.queryCached(ctx, query, args)
@@ -298,6 +301,7 @@ type sealedStmt struct {
 }
 
 func (st *sealedStmt) ExecContext(ctx context.Context, args []driver.NamedValue) (driver.Result, error) {
+	countStatement(ctx, 1)
 	_, args = st.c.s.sealArgs(ctx, "", args)
 	if e, ok := st.Stmt.(driver.StmtExecContext); ok {
 		return e.ExecContext(ctx, args)
@@ -306,6 +310,7 @@ func (st *sealedStmt) ExecContext(ctx context.Context, args []driver.NamedValue)
 }
 
 func (st *sealedStmt) QueryContext(ctx context.Context, args []driver.NamedValue) (driver.Rows, error) {
+	countStatement(ctx, 1)
 	_, args = st.c.s.sealArgs(ctx, "", args)
 	var rows driver.Rows
 	var err error

@@ -45,6 +45,7 @@ type DB struct {
 
 	sealer *sealer   // seals personal identifiers at the driver (sealed.go)
 	kek    *seal.KEK // set by LoadKeys
+	memo   memo      // reference data this node read (memo.go)
 }
 
 // Open connects to dsn ("sqlite:PATH" or "postgres://...") without migrating or loading the
@@ -139,8 +140,9 @@ func (db *DB) QueryRow(ctx context.Context, q string, args ...any) *sql.Row {
 
 // Tx is a transaction whose query methods take `?` placeholders.
 type Tx struct {
-	SQL    *sql.Tx
-	Engine Engine
+	SQL     *sql.Tx
+	Engine  Engine
+	changed []string // tables whose kept reference data is forgotten on commit (memo.go)
 }
 
 // Exec runs a statement with `?` placeholders in the transaction.
@@ -193,6 +195,9 @@ func (db *DB) InTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
 	}
 	if err = stx.Commit(); err != nil {
 		return fmt.Errorf("store: commit: %w", err)
+	}
+	for _, t := range tx.changed {
+		db.Changed(t)
 	}
 	return nil
 }

@@ -214,3 +214,94 @@ func TestCodePrefixSelectsExactlyTheCodesThatBeginWithIt(t *testing.T) {
 		}
 	})
 }
+
+// The statement counter counts each query, each exec and a transaction as two, on both
+// engines, and an enclosing counter sees what a nested one counts.
+func TestStatementsAreCounted(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		outer, all := store.CountStatements(context.Background())
+		ctx, inner := store.CountStatements(outer)
+		var n int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) FROM regions`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, `UPDATE regions SET name = name WHERE code = ?`, "340000"); err != nil {
+			t.Fatal(err)
+		}
+		err := db.InTx(ctx, func(tx *store.Tx) error {
+			return tx.QueryRow(ctx, `SELECT COUNT(*) FROM regions`).Scan(&n)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := inner.Count(); got != 5 {
+			t.Errorf("nested counter: %d statements, want 5 (query, exec, begin + query + commit)", got)
+		}
+		if got := all.Count(); got != 5 {
+			t.Errorf("enclosing counter: %d statements, want 5", got)
+		}
+		if err := db.QueryRow(outer, `SELECT COUNT(*) FROM regions`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if inner.Count() != 5 || all.Count() != 6 {
+			t.Errorf("after a query outside the nested scope: inner %d (want 5), outer %d (want 6)", inner.Count(), all.Count())
+		}
+	})
+}
+
+// Reference data read outside a transaction is kept: a second read runs no statement. A
+// change committed through the node is seen at once, a rolled-back one changes nothing, and a
+// transaction always reads the database.
+func TestReferenceDataIsKeptUntilItChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		read := func(ctx context.Context, q store.Querier) (string, error) {
+			var name string
+			err := q.QueryRow(ctx, `SELECT name FROM regions WHERE code = ?`, "340000").Scan(&name)
+			return name, err
+		}
+		remember := func(q store.Querier) (string, int64) {
+			cctx, n := store.CountStatements(ctx)
+			v, err := store.Remember(cctx, q, "regions", "340000", read)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return v, n.Count()
+		}
+		first, n1 := remember(db)
+		again, n2 := remember(db)
+		if first == "" || again != first || n1 != 1 || n2 != 0 {
+			t.Fatalf("reads %q (%d statements) then %q (%d statements), want the same name, then none", first, n1, again, n2)
+		}
+		rename := func(name string, fail bool) {
+			err := db.InTx(ctx, func(tx *store.Tx) error {
+				if _, err := tx.Exec(ctx, `UPDATE regions SET name = ? WHERE code = ?`, name, "340000"); err != nil {
+					return err
+				}
+				tx.Changed("regions")
+				if in, _ := remember(tx); in != name {
+					t.Errorf("inside the transaction: %q, want its own write %q", in, name)
+				}
+				if fail {
+					return errors.New("roll back")
+				}
+				return nil
+			})
+			if (err != nil) != fail {
+				t.Fatal(err)
+			}
+		}
+		rename("皖", true)
+		if v, n := remember(db); v != first || n != 0 {
+			t.Errorf("after a rolled-back change: %q (%d statements), want %q kept", v, n, first)
+		}
+		rename("安徽", false)
+		if v, _ := remember(db); v != "安徽" {
+			t.Errorf("after a committed change: %q, want 安徽", v)
+		}
+		db.Changed("regions")
+		if _, n := remember(db); n != 1 {
+			t.Errorf("after Changed: %d statements, want the read again", n)
+		}
+	})
+}

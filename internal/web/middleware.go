@@ -17,6 +17,7 @@ import (
 	"wiis/internal/apperr"
 	"wiis/internal/audit"
 	"wiis/internal/auth"
+	"wiis/internal/store"
 )
 
 // DeniedHeader marks an answer given by the permission check rather than by a handler, so
@@ -43,6 +44,8 @@ type reqState struct {
 	session *auth.Session // nil for bearer and anonymous requests
 	bearer  bool
 	pre     string // anonymous form CSRF token
+	// admitted: the request holds a turn (admission.go), which Await may lend out.
+	admitted bool
 }
 
 func state(r *http.Request) *reqState {
@@ -76,8 +79,9 @@ func remoteAddr(r *http.Request) string {
 }
 
 type metrics struct {
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
+	requests   *prometheus.CounterVec
+	latency    *prometheus.HistogramVec
+	statements *prometheus.HistogramVec
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
@@ -86,8 +90,11 @@ func newMetrics(reg *prometheus.Registry) *metrics {
 			Help: "HTTP requests by route pattern, method and status."}, []string{"route", "method", "code"}),
 		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "wiis_http_request_duration_seconds",
 			Help: "HTTP request latency by route pattern.", Buckets: prometheus.DefBuckets}, []string{"route"}),
+		statements: prometheus.NewHistogramVec(prometheus.HistogramOpts{Name: "wiis_http_request_statements",
+			Help:    "Database statements (round trips) per HTTP request by route pattern.",
+			Buckets: []float64{1, 2, 4, 8, 16, 32, 64, 128}}, []string{"route"}),
 	}
-	reg.MustRegister(m.requests, m.latency, prometheus.NewGoCollector(),
+	reg.MustRegister(m.requests, m.latency, m.statements, prometheus.NewGoCollector(),
 		prometheus.NewProcessCollector(prometheus.ProcessCollectorOpts{}))
 	return m
 }
@@ -129,7 +136,8 @@ func (s *Server) outer(next http.Handler) http.Handler {
 		if c, err := r.Cookie(preCookie); err == nil && len(c.Value) >= 32 {
 			st.pre = c.Value
 		}
-		r = r.WithContext(context.WithValue(r.Context(), keyReq, st))
+		ctx, stmts := store.CountStatements(context.WithValue(r.Context(), keyReq, st))
+		r = r.WithContext(ctx)
 		sw := &statusWriter{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
@@ -145,13 +153,14 @@ func (s *Server) outer(next http.Handler) http.Handler {
 			d := time.Since(start)
 			s.metrics.requests.WithLabelValues(route, r.Method, fmt.Sprint(sw.status)).Inc()
 			s.metrics.latency.WithLabelValues(route).Observe(d.Seconds())
+			s.metrics.statements.WithLabelValues(route).Observe(float64(stmts.Count()))
 			user := ""
 			if st.user != nil {
 				user = st.user.Username
 			}
 			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method),
 				slog.String("path", r.URL.Path), slog.String("route", route), slog.Int("status", sw.status),
-				slog.Duration("dur", d), slog.String("user", user), slog.String("remote", remoteAddr(r)))
+				slog.Duration("dur", d), slog.Int64("stmts", stmts.Count()), slog.String("user", user), slog.String("remote", remoteAddr(r)))
 		}()
 		next.ServeHTTP(sw, r)
 	})
@@ -171,6 +180,7 @@ func (s *Server) wrap(rt Route) http.Handler {
 		}
 		defer s.admit.leave()
 		st := state(r)
+		st.admitted = true
 		if err := s.identify(w, r, st); err != nil {
 			s.Fail(w, r, err)
 			return

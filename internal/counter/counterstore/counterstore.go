@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -20,8 +21,21 @@ import (
 	"wiis/internal/store"
 )
 
-// Items lists the catalogue, active items first, by code.
+// Items lists the catalogue (only its active items when onlyActive), by code. The catalogue
+// is reference data the node keeps for a few seconds (store.Remember): every counter page
+// shows it. The slice is the caller's; its items' slices are shared and must not be changed.
 func Items(ctx context.Context, q store.Querier, onlyActive bool) ([]counter.Item, error) {
+	key := "all"
+	if onlyActive {
+		key = "active"
+	}
+	items, err := store.Remember(ctx, q, "service_items", key, func(ctx context.Context, q store.Querier) ([]counter.Item, error) {
+		return readItems(ctx, q, onlyActive)
+	})
+	return slices.Clone(items), err
+}
+
+func readItems(ctx context.Context, q store.Querier, onlyActive bool) ([]counter.Item, error) {
 	where := ""
 	if onlyActive {
 		where = "WHERE active = 1"
@@ -96,6 +110,7 @@ func SaveItem(ctx context.Context, db *store.DB, by audit.Actor, it counter.Item
 		if err != nil {
 			return err
 		}
+		tx.Changed("service_items")
 		_, err = audit.Append(ctx, tx, audit.Record{Action: "catalogue.save", Entity: "service_item", EntityID: it.Code, Before: prev, After: it}.By(by))
 		return err
 	})
