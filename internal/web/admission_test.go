@@ -38,18 +38,39 @@ func newGateServer(t *testing.T, maxInFlight int, maxWait time.Duration) (*httpt
 	s.Handle(web.Route{Method: "GET", Pattern: "/test/gate/{id}", Perm: auth.Public,
 		Handler: func(w http.ResponseWriter, r *http.Request) error {
 			id := r.PathValue("id")
+			g.start(id)()
+			return web.WriteJSON(w, http.StatusOK, map[string]string{"id": id})
+		}})
+	// Starts, lends its turn while held (Await), then records that it took its turn back.
+	s.Handle(web.Route{Method: "GET", Pattern: "/test/await/{id}", Perm: auth.Public,
+		Handler: func(w http.ResponseWriter, r *http.Request) error {
+			id := r.PathValue("id")
+			held := g.start(id)
+			err := s.Await(r, func() error { held(); return nil })
 			g.mu.Lock()
-			g.started = append(g.started, id)
-			ch := g.release[id]
+			g.started = append(g.started, id+"+")
 			g.mu.Unlock()
-			if ch != nil {
-				<-ch
+			if err != nil {
+				return err
 			}
 			return web.WriteJSON(w, http.StatusOK, map[string]string{"id": id})
 		}})
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	return ts, g
+}
+
+// start records that request id started and returns what waits until it is released.
+func (g *gate) start(id string) (held func()) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	g.started = append(g.started, id)
+	ch := g.release[id]
+	return func() {
+		if ch != nil {
+			<-ch
+		}
+	}
 }
 
 func (g *gate) hold(ids ...string) {
@@ -175,5 +196,47 @@ func TestARequestThatCannotStartInTimeIsAnsweredBusy(t *testing.T) {
 	// The slots are free again.
 	if resp, _ := get(t, ts.URL+"/test/gate/e"); resp == nil || resp.StatusCode != http.StatusOK {
 		t.Fatalf("after the load, a request is not served: %v", resp)
+	}
+}
+
+// A request waiting without using the CPU (Await: an audit commit's flush) lends its turn to
+// the next request, and takes it back ahead of requests that have not started.
+func TestAwaitLendsTheTurnAndTakesItBackFirst(t *testing.T) {
+	ts, g := newGateServer(t, 1, time.Minute)
+	g.hold("a", "b", "c")
+	var wg sync.WaitGroup
+	codes := map[string]int{}
+	var mu sync.Mutex
+	send := func(path, id string) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if resp, _ := get(t, ts.URL+path+id); resp != nil {
+				mu.Lock()
+				codes[id] = resp.StatusCode
+				mu.Unlock()
+			}
+		}()
+	}
+	send("/test/await/", "a")
+	g.waitFor(t, "[a]")
+	// a waits in Await with the only slot lent: b starts at once.
+	send("/test/gate/", "b")
+	g.waitFor(t, "[a b]")
+	send("/test/gate/", "c")
+	time.Sleep(50 * time.Millisecond) // c queues behind b
+	g.open("a")                       // a's wait ends; it waits for its turn back
+	time.Sleep(50 * time.Millisecond)
+	if got := g.order(); got != "[a b]" {
+		t.Fatalf("a took a turn while b held the only one: %s", got)
+	}
+	g.open("b") // b's turn goes to a, which started earlier, not to c
+	g.waitFor(t, "[a b a+ c]")
+	g.open("c")
+	wg.Wait()
+	for _, id := range []string{"a", "b", "c"} {
+		if codes[id] != http.StatusOK {
+			t.Errorf("request %s answered %d", id, codes[id])
+		}
 	}
 }

@@ -159,10 +159,12 @@ func (h *handlers) renderPerson(w http.ResponseWriter, r *http.Request, status i
 	if err := h.beneficiary(ctx, u, v.ID); err != nil {
 		return err
 	}
-	if err := h.s.AuditReads.Append(ctx, audit.Record{Action: "person.view", Entity: "person", EntityID: v.ID}.By(web.ActorOf(r))); err != nil {
+	err := h.s.Await(r, func() error { // the record's commit: the request's turn is lent meanwhile
+		return h.s.AuditReads.Append(ctx, audit.Record{Action: "person.view", Entity: "person", EntityID: v.ID}.By(web.ActorOf(r)))
+	})
+	if err != nil {
 		return err
 	}
-	var err error
 	if v.Name, err = payeeName(ctx, h.s.DB, v.ID); err != nil {
 		return err
 	}

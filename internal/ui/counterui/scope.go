@@ -164,5 +164,13 @@ func (h *handlers) auditView(r *http.Request, id string) (wait func() error) {
 	go func() {
 		done <- h.s.AuditReads.Append(r.Context(), audit.Record{Action: "person.view", Entity: "person", EntityID: id}.By(web.ActorOf(r)))
 	}()
-	return func() error { return <-done }
+	// Waiting for the record's commit needs no CPU: the request's turn is lent meanwhile.
+	return func() error {
+		select {
+		case err := <-done:
+			return err
+		default:
+			return h.s.Await(r, func() error { return <-done })
+		}
+	}
 }
