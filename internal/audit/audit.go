@@ -73,7 +73,7 @@ var Now = time.Now
 // transactions already hold the write lock; on PostgreSQL a transaction-scoped advisory lock
 // is taken. It returns the new record's seq.
 func Append(ctx context.Context, tx *store.Tx, r Record) (int64, error) {
-	seqs, err := appendAll(ctx, tx, []Record{r})
+	seqs, _, err := appendAll(ctx, tx, []Record{r})
 	if err != nil {
 		return 0, err
 	}
@@ -81,36 +81,63 @@ func Append(ctx context.Context, tx *store.Tx, r Record) (int64, error) {
 }
 
 // appendAll writes rs as the next links of the chain inside tx, taking the chain's lock and
-// reading its tail once for all of them.
-func appendAll(ctx context.Context, tx *store.Tx, rs []Record) ([]int64, error) {
+// reading its tail once for all of them; it returns their seqs and the new tail's hash.
+func appendAll(ctx context.Context, tx *store.Tx, rs []Record) ([]int64, string, error) {
 	if tx.Engine == store.Postgres {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(?)`, int64(advisoryKey)); err != nil {
-			return nil, fmt.Errorf("audit: lock chain: %w", err)
+			return nil, "", fmt.Errorf("audit: lock chain: %w", err)
 		}
 	}
 	prev := Genesis
 	err := tx.QueryRow(ctx, `SELECT hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&prev)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, fmt.Errorf("audit: read chain tail: %w", err)
+		return nil, "", fmt.Errorf("audit: read chain tail: %w", err)
 	}
-	// One INSERT of every record: a batch of reads' records costs one round trip, not one
-	// each. Rows take their seq in the order of the VALUES list on both engines, which is the
-	// order of the chain.
+	values, args, tail, err := links(prev, rs)
+	if err != nil {
+		return nil, "", err
+	}
+	seqs, err := insert(ctx, tx, `INSERT INTO audit_log (`+linkCols+`) VALUES `+values+` RETURNING seq`, args, len(rs))
+	return seqs, tail, err
+}
+
+// appendAfter writes rs as the next links after tail — the chain's tail when this node last
+// wrote, so without reading it — in one statement, which takes the chain's lock too (so it
+// waits for a transaction appending meanwhile rather than making that one fail). When tail
+// is no longer the chain's tail, the unique index on prev_hash refuses the statement
+// (store.IsUniqueViolation) and nothing is written. PostgreSQL only: the statement's own
+// transaction holds the lock until it commits.
+func appendAfter(ctx context.Context, db *store.DB, tail string, rs []Record) ([]int64, string, error) {
+	values, args, last, err := links(tail, rs)
+	if err != nil {
+		return nil, "", err
+	}
+	args = append([]any{int64(advisoryKey)}, args...)
+	seqs, err := insert(ctx, db, `INSERT INTO audit_log (`+linkCols+`) SELECT v.* FROM
+		(SELECT pg_advisory_xact_lock(?)) l CROSS JOIN (VALUES `+values+`) v (`+linkCols+`) RETURNING seq`, args, len(rs))
+	return seqs, last, err
+}
+
+const linkCols = `at, actor, remote_addr, action, entity, entity_id, before_json, after_json, prev_hash, hash`
+
+// links builds the VALUES rows of rs chained after prev, with their arguments and the hash
+// of the last. One INSERT of every record: a batch of reads' records costs one round trip,
+// not one each. Rows take their seq in the order of the VALUES list on both engines, which
+// is the order of the chain.
+func links(prev string, rs []Record) (values string, args []any, last string, err error) {
 	var sb strings.Builder
-	sb.WriteString(`INSERT INTO audit_log (at, actor, remote_addr, action, entity, entity_id,
-		before_json, after_json, prev_hash, hash) VALUES `)
-	args := make([]any, 0, 10*len(rs))
+	args = make([]any, 0, 10*len(rs))
 	for i, r := range rs {
 		if r.Action == "" || r.Entity == "" || r.Actor == "" {
-			return nil, errors.New("audit: a record needs an actor, an action and an entity")
+			return "", nil, "", errors.New("audit: a record needs an actor, an action and an entity")
 		}
 		before, err := encode(r.Before)
 		if err != nil {
-			return nil, fmt.Errorf("audit: before: %w", err)
+			return "", nil, "", fmt.Errorf("audit: before: %w", err)
 		}
 		after, err := encode(r.After)
 		if err != nil {
-			return nil, fmt.Errorf("audit: after: %w", err)
+			return "", nil, "", fmt.Errorf("audit: after: %w", err)
 		}
 		at := r.At
 		if at.IsZero() {
@@ -127,8 +154,12 @@ func appendAll(ctx context.Context, tx *store.Tx, rs []Record) ([]int64, error) 
 			before, after, prev, stored.Hash)
 		prev = stored.Hash
 	}
-	sb.WriteString(" RETURNING seq")
-	rows, err := tx.Query(ctx, sb.String(), args...)
+	return sb.String(), args, prev, nil
+}
+
+// insert runs an INSERT … RETURNING seq of n records and returns their seqs in order.
+func insert(ctx context.Context, q store.Querier, query string, args []any, n int) ([]int64, error) {
+	rows, err := q.Query(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("audit: append: %w", err)
 	}
@@ -144,8 +175,8 @@ func appendAll(ctx context.Context, tx *store.Tx, rs []Record) ([]int64, error) 
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("audit: append: %w", err)
 	}
-	if len(seqs) != len(rs) {
-		return nil, fmt.Errorf("audit: append: %d of %d records stored", len(seqs), len(rs))
+	if len(seqs) != n {
+		return nil, fmt.Errorf("audit: append: %d of %d records stored", len(seqs), n)
 	}
 	slices.Sort(seqs)
 	return seqs, nil

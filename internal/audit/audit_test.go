@@ -123,3 +123,63 @@ func TestGroupedReadRecordsKeepOneChain(t *testing.T) {
 		}
 	})
 }
+
+// Grouped read records and changes' own records appended at the same time by two nodes (two
+// Groups on one database) keep one chain: a group that wrote after a tail another writer has
+// since moved is refused and writes the long way; nothing is lost, doubled or forked. Once a
+// group knows the tail, a batch costs one statement on PostgreSQL.
+func TestGroupsAndChangesAppendingTogetherKeepOneChain(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		nodes := []*audit.Group{{DB: db}, {DB: db}}
+		view := func(g *audit.Group, id string) {
+			if err := g.Append(ctx, audit.Record{Actor: "teller", Action: "person.view", Entity: "person", EntityID: id}); err != nil {
+				t.Error(err)
+			}
+		}
+		view(nodes[0], "first")
+		cctx, n := store.CountStatements(ctx)
+		if err := nodes[0].Append(cctx, audit.Record{Actor: "teller", Action: "person.view", Entity: "person", EntityID: "second"}); err != nil {
+			t.Fatal(err)
+		}
+		if want := map[store.Engine]int64{store.Postgres: 1, store.SQLite: 4}[db.Engine]; n.Count() != want {
+			t.Errorf("a batch after a known tail ran %d statements, want %d", n.Count(), want)
+		}
+		var wg sync.WaitGroup
+		for i := 0; i < 32; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for k := 0; k < 5; k++ {
+					if i%4 == 0 { // a change's own record, in its transaction
+						appendN(t, db, 1)
+						continue
+					}
+					view(nodes[i%2], fmt.Sprintf("p%d-%d", i, k))
+				}
+			}()
+		}
+		wg.Wait()
+		res, err := audit.Verify(ctx, db)
+		if err != nil || !res.OK() || res.Records != 2+32*5 {
+			t.Fatalf("after two nodes and changes appended together: %+v, %v", res, err)
+		}
+		var forks int
+		if err := db.QueryRow(ctx, `SELECT COUNT(*) - COUNT(DISTINCT prev_hash) FROM audit_log`).Scan(&forks); err != nil || forks != 0 {
+			t.Fatalf("%d records share a previous hash (%v)", forks, err)
+		}
+	})
+}
+
+// The chain cannot fork: a second record naming the same previous hash is refused.
+func TestTheChainCannotFork(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		appendN(t, db, 2)
+		_, err := db.Exec(ctx, `INSERT INTO audit_log (at, actor, action, entity, prev_hash, hash)
+			SELECT at, actor, action, entity, prev_hash, 'forged' FROM audit_log ORDER BY seq DESC LIMIT 1`)
+		if !store.IsUniqueViolation(err) {
+			t.Fatalf("a record forking the chain: %v, want a unique violation", err)
+		}
+	})
+}

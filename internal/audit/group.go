@@ -30,6 +30,7 @@ type Group struct {
 	mu    sync.Mutex
 	queue []*queued
 	busy  bool
+	tail  string // the chain's tail after this group's last write; only the writer uses it
 }
 
 type queued struct {
@@ -72,10 +73,7 @@ func (g *Group) Append(ctx context.Context, r Record) error {
 	}
 	// The batch is other requests' too: the leader's cancellation must not lose their records.
 	wctx := context.WithoutCancel(ctx)
-	err := g.DB.InTx(wctx, func(tx *store.Tx) error {
-		_, err := appendAll(wctx, tx, recs)
-		return err
-	})
+	err := g.write(wctx, recs)
 	for _, b := range batch {
 		if b != q {
 			b.res <- groupResult{err: err}
@@ -89,6 +87,35 @@ func (g *Group) Append(ctx context.Context, r Record) error {
 	} else {
 		g.busy = false
 		g.mu.Unlock()
+	}
+	return err
+}
+
+// write appends a batch. On PostgreSQL, once the group knows the chain's tail, a batch is one
+// statement (appendAfter) instead of a transaction of five round trips (begin, lock, read the
+// tail, insert, commit): under load the audited views waited on those round trips, behind
+// the other processes on the same cores. When another writer — a change's own record, or
+// another node — has moved the tail, the statement is refused and the batch is written the
+// long way, which reads the tail again.
+func (g *Group) write(ctx context.Context, recs []Record) error {
+	if g.DB.Engine == store.Postgres && g.tail != "" {
+		_, tail, err := appendAfter(ctx, g.DB, g.tail, recs)
+		if err == nil {
+			g.tail = tail
+			return nil
+		}
+		g.tail = ""
+		if !store.IsUniqueViolation(err) {
+			return err
+		}
+	}
+	var tail string
+	err := g.DB.InTx(ctx, func(tx *store.Tx) (err error) {
+		_, tail, err = appendAll(ctx, tx, recs)
+		return err
+	})
+	if err == nil { // a tail that did not commit must never be linked to
+		g.tail = tail
 	}
 	return err
 }

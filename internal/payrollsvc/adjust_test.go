@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"wiis/internal/audit"
 	"wiis/internal/money"
 	"wiis/internal/payroll"
 	"wiis/internal/store"
@@ -182,8 +183,7 @@ func TestFourEyesApprovalExportAndReconciliation(t *testing.T) {
 		s := New(db)
 		// The hook writes in the change's transaction: a rolled-back change leaves no record.
 		s.Audit = func(ctx context.Context, tx *store.Tx, ev AuditEvent) error {
-			_, err := tx.Exec(ctx, `INSERT INTO audit_log (at, actor, action, entity, entity_id, prev_hash, hash)
-				VALUES ('', ?, ?, ?, ?, '', '')`, ev.Actor, ev.Action, ev.Entity, ev.EntityID)
+			_, err := audit.Append(ctx, tx, audit.Record{Actor: ev.Actor, Action: ev.Action, Entity: ev.Entity, EntityID: ev.EntityID})
 			return err
 		}
 		addBen(t, db, ben{id: idA, name: "甲", item: payroll.DisabilityAllowance, grade: 1, amount: "4000", start: "2020-01", bank: "1"})
