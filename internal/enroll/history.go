@@ -141,36 +141,44 @@ func Search(ctx context.Context, q store.Querier, term string, limit int) ([]Hit
 	}
 	up := strings.ToUpper(term)
 	var out []Hit
+	// Each lookup runs only for a term that could find something by it (each is a round trip
+	// on PostgreSQL): an ID number for a term of its shape (every stored one is valid, and
+	// sealed, so nothing else could equal it), names for a term that is not a whole ID
+	// number, credit codes for a term of their alphabet.
 	var byID Hit
-	err := q.QueryRow(ctx, `SELECT id_number, name, phone FROM persons WHERE id_number = ?`, up).Scan(&byID.Key, &byID.Name, &byID.Phone)
-	switch {
-	case err == nil:
-		byID.Kind, byID.Phone = "person", privacy.MaskPhone(byID.Phone)
-		out = append(out, byID)
-	case !errors.Is(err, sql.ErrNoRows):
-		return nil, err
-	}
-	c := store.CollateC(store.EngineOf(q))
-	rows, err := q.Query(ctx, `SELECT id_number, name, phone FROM persons WHERE name `+c+` >= ? AND name `+c+` < ?
-		ORDER BY name `+c+`, id_number LIMIT ?`, term, prefixEnd(term), limit)
-	if err != nil {
-		return nil, err
-	}
-	for rows.Next() {
-		var h Hit
-		if err := rows.Scan(&h.Key, &h.Name, &h.Phone); err != nil {
-			rows.Close()
+	if idcode.HasIDShape(up) {
+		err := q.QueryRow(ctx, `SELECT id_number, name, phone FROM persons WHERE id_number = ?`, up).Scan(&byID.Key, &byID.Name, &byID.Phone)
+		switch {
+		case err == nil:
+			byID.Kind, byID.Phone = "person", privacy.MaskPhone(byID.Phone)
+			out = append(out, byID)
+		case !errors.Is(err, sql.ErrNoRows):
 			return nil, err
 		}
-		if h.Key == byID.Key || len(out) >= limit {
-			continue
-		}
-		h.Kind, h.Phone = "person", privacy.MaskPhone(h.Phone)
-		out = append(out, h)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
+	if idcode.ValidateID(up) != nil {
+		c := store.CollateC(store.EngineOf(q))
+		rows, err := q.Query(ctx, `SELECT id_number, name, phone FROM persons WHERE name `+c+` >= ? AND name `+c+` < ?
+		ORDER BY name `+c+`, id_number LIMIT ?`, term, prefixEnd(term), limit)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var h Hit
+			if err := rows.Scan(&h.Key, &h.Name, &h.Phone); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if h.Key == byID.Key || len(out) >= limit {
+				continue
+			}
+			h.Kind, h.Phone = "person", privacy.MaskPhone(h.Phone)
+			out = append(out, h)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
 	// Employers by credit code (a range of the key) and by name: a term of two or more
 	// characters anywhere in the name (a scan of the employers, which are far fewer than
@@ -190,6 +198,9 @@ func Search(ctx context.Context, q store.Querier, term string, limit int) ([]Hit
 		cond string
 		args []any
 	}{{`uscc >= ? AND uscc < ? ORDER BY uscc LIMIT ?`, []any{up, prefixEnd(up), limit}}, {byName, nameArgs}} {
+		if strings.HasPrefix(where.cond, "uscc") && !idcode.CouldBeUSCCPrefix(up) {
+			continue
+		}
 		rows, err := q.Query(ctx, `SELECT uscc, name, region, phone FROM employers WHERE `+where.cond, where.args...)
 		if err != nil {
 			return nil, err

@@ -139,3 +139,18 @@ func GenerateID(birth time.Time, region string, seq int, sex Sex) string {
 	s := fmt.Sprintf("%s%04d%02d%02d%03d", region, birth.Year(), int(birth.Month()), birth.Day(), n)
 	return s + string(IDCheckChar(s))
 }
+
+// HasIDShape reports whether s has the shape of an 18-character ID number (17 digits and a
+// digit or X), whatever its check character: a search term without it is not looked up
+// among the ID numbers.
+func HasIDShape(s string) bool {
+	if len(s) != 18 {
+		return false
+	}
+	for i := 0; i < 17; i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return s[17] == 'X' || s[17] >= '0' && s[17] <= '9'
+}

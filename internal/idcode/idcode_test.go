@@ -217,3 +217,27 @@ func FuzzUSCC(f *testing.F) {
 		Division(s)
 	})
 }
+
+func TestCouldBeUSCCPrefix(t *testing.T) {
+	for s, want := range map[string]bool{
+		"": false, "9": true, "91341500MA2N": true, "91341500MA2NXXXX0X": true,
+		"91341500MA2NXXXX0X1": false, // 19 characters
+		"王": false, "9134I": false, "91341500ma": false, // I is not in the alphabet; lower case is not upper
+	} {
+		if got := CouldBeUSCCPrefix(s); got != want {
+			t.Errorf("CouldBeUSCCPrefix(%q) = %v, want %v", s, got, want)
+		}
+	}
+}
+
+func TestHasIDShape(t *testing.T) {
+	for s, want := range map[string]bool{
+		"34150219800101123X": true, "341502198001011234": true, "341502198001011239": true, // check character not checked
+		"34150219800101123": false, "3415021980010112345": false, "34150219800101123Y": false,
+		"3415021980010112X4": false, "王": false, "": false,
+	} {
+		if got := HasIDShape(s); got != want {
+			t.Errorf("HasIDShape(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

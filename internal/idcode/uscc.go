@@ -121,3 +121,18 @@ func GenerateUSCC(authority, category byte, region string, serial int) string {
 	}
 	return s
 }
+
+// CouldBeUSCCPrefix reports whether s could be the beginning of a credit code: at most 18
+// characters, all of the GB 32100-2015 alphabet. A search term that could not be is not
+// looked up among the codes.
+func CouldBeUSCCPrefix(s string) bool {
+	if s == "" || len(s) > 18 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if strings.IndexByte(usccChars, s[i]) < 0 {
+			return false
+		}
+	}
+	return true
+}
