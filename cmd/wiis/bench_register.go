@@ -63,12 +63,12 @@ func init() {
 		}
 		var routes []string
 		for _, rl := range r.Routes {
-			routes = append(routes, fmt.Sprintf("%s p50 %.1f p99 %.1f", rl.Path, ms(rl.P50), ms(rl.P99)))
+			routes = append(routes, fmt.Sprintf("%s p50 %.1f p99 %.1f (%d statements)", rl.Path, ms(rl.P50), ms(rl.P99), rl.Statements))
 		}
 		return bench.Result{Name: "load", Size: n, Unit: "req/s", Value: r.Rate, Baseline: r.BareRate, Goal: "p99 < 100 ms",
 			Base: "a bare net/http handler under the same load", P50: ms(r.P50), P99: ms(r.P99),
-			Note: fmt.Sprintf("%d requests, 64 connections on loopback, one teller login per connection; p50 %.1f ms, p99 %.1f ms (bare p99 %.1f ms); %s; by request (ms): %s",
-				r.Requests, ms(r.P50), ms(r.P99), ms(r.BareP99), seeded, strings.Join(routes, "; "))}, nil
+			Note: fmt.Sprintf("%d requests after a warm-up of %d (warm-up p99 %.1f ms: the connections opening), 64 connections on loopback, one teller login per connection; p50 %.1f ms, p99 %.1f ms (bare p99 %.1f ms); %s; by request (ms): %s",
+				r.Requests, r.Warmup, ms(r.WarmupP99), ms(r.P50), ms(r.P99), ms(r.BareP99), seeded, strings.Join(routes, "; "))}, nil
 	}})
 }
 

@@ -18,6 +18,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/cookiejar"
+	"net/http/httptest"
 	"net/url"
 	"os"
 	"regexp"
@@ -49,6 +50,11 @@ type Result struct {
 	Seed     demo.Bulk // what seeding the database took (zero when it was already seeded)
 	Failed   []string  // the first few failed requests, to say why
 	Routes   []RouteLatency
+	// Warmup is the requests sent before the measured ones, and WarmupP99 their 99th
+	// percentile: the first seconds after a start, while the database connections open and
+	// each one prepares its statements, are a figure of their own (docs/scaling.md).
+	Warmup    int
+	WarmupP99 time.Duration
 }
 
 // candidates are teller requests by route pattern; those whose route is registered and
@@ -149,6 +155,19 @@ func Run(ctx context.Context, db *store.DB, persons, requests, conns int, limit 
 	defer rg.close()
 	res := Result{Requests: requests, Conns: conns, Paths: rg.targets.paths, Seed: rg.seed}
 	tg, clients, base := rg.targets, rg.clients, rg.base
+	// A server that has just started is measured apart: the requests of its first seconds
+	// open the database connections, and each connection parses and plans its statements.
+	var mu sync.Mutex
+	failure := func(p string, status int, err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(res.Failed) < 5 {
+			res.Failed = append(res.Failed, fmt.Sprintf("GET %s: %d %v", p, status, err))
+		}
+	}
+	res.Warmup = max(requests/10, 10*conns)
+	wlat, werrs, _ := load(clients, base, func(i int) string { return tg.Path(i + requests) }, res.Warmup, time.Now().Add(limit), failure)
+	res.WarmupP99 = percentile(wlat, 0.99)
 	if CPUProfile != "" {
 		f, err := os.Create(CPUProfile)
 		if err != nil {
@@ -159,21 +178,21 @@ func Run(ctx context.Context, db *store.DB, persons, requests, conns int, limit 
 			return res, err
 		}
 	}
-	var mu sync.Mutex
-	lat, errCount, elapsed := load(clients, base, tg.Path, requests, time.Now().Add(limit), func(p string, status int, err error) {
-		mu.Lock()
-		defer mu.Unlock()
-		if len(res.Failed) < 5 {
-			res.Failed = append(res.Failed, fmt.Sprintf("GET %s: %d %v", p, status, err))
-		}
-	})
+	lat, errCount, elapsed := load(clients, base, tg.Path, requests, time.Now().Add(limit), failure)
 	if CPUProfile != "" {
 		pprof.StopCPUProfile()
 	}
-	res.Errors, res.Elapsed = errCount, elapsed
+	res.Errors, res.Elapsed = errCount+werrs, elapsed
 	res.Rate = float64(len(lat)) / elapsed.Seconds()
 	res.P50, res.P99 = percentile(lat, 0.50), percentile(lat, 0.99)
 	res.Routes = byRoute(lat, res.Paths)
+	stmts, err := rg.statements(ctx)
+	if err != nil {
+		return res, err
+	}
+	for k := range res.Routes {
+		res.Routes[k].Statements = stmts[k].Statements
+	}
 
 	bare := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
@@ -190,6 +209,7 @@ func Run(ctx context.Context, db *store.DB, persons, requests, conns int, limit 
 	for i := range bclients {
 		bclients[i] = &http.Client{Transport: btr}
 	}
+	load(bclients, bbase, func(int) string { return "/" }, res.Warmup, time.Now().Add(limit), nil) // the same warm-up
 	blat, _, belapsed := load(bclients, bbase, func(int) string { return "/" }, requests, time.Now().Add(limit), nil)
 	res.BareRate = float64(len(blat)) / belapsed.Seconds()
 	res.BareP99 = percentile(blat, 0.99)
@@ -200,6 +220,7 @@ func Run(ctx context.Context, db *store.DB, persons, requests, conns int, limit 
 type rig struct {
 	seed    demo.Bulk
 	targets *Targets
+	srv     http.Handler
 	base    string
 	clients []*http.Client
 	close   func()
@@ -229,7 +250,7 @@ func setUp(ctx context.Context, db *store.DB, persons, conns int) (*rig, error) 
 		stop()
 		return nil, err
 	}
-	return &rig{seed: seed, targets: tg, base: base, clients: clients, close: func() { closeClients(); stop() }}, nil
+	return &rig{seed: seed, targets: tg, srv: srv, base: base, clients: clients, close: func() { closeClients(); stop() }}, nil
 }
 
 // tellers signs one demo teller in per connection, through the login form as a browser does.
@@ -373,11 +394,62 @@ func percentile(sorted []timed, p float64) time.Duration {
 	return sorted[max(0, min(i, len(sorted)-1))].d
 }
 
-// RouteLatency is the latency of one request of the mix.
+// RouteLatency is the latency of one request of the mix, and the database statements it
+// runs (RouteStatements).
 type RouteLatency struct {
-	Path     string
-	N        int
-	P50, P99 time.Duration
+	Path       string
+	N          int
+	P50, P99   time.Duration
+	Statements int64
+}
+
+// RouteStatements is how many database statements one request of the mix runs: on
+// PostgreSQL each is a round trip, and their number is most of a page's cost there.
+type RouteStatements struct {
+	Path       string // the request's template, as in the mix
+	Target     string // the request sent
+	Statements int64
+}
+
+// Statements seeds the demo city into db (when it holds no persons yet), signs a teller in
+// and counts the statements each request of the mix runs, for the test that holds the pages
+// to a budget.
+func Statements(ctx context.Context, db *store.DB) ([]RouteStatements, error) {
+	rg, err := setUp(ctx, db, 0, 1)
+	if err != nil {
+		return nil, err
+	}
+	defer rg.close()
+	return rg.statements(ctx)
+}
+
+// statements sends each request of the mix in process as the first signed-in teller, twice
+// so that what a node reads once and keeps does not count, and counts the second's
+// statements.
+func (rg *rig) statements(ctx context.Context) ([]RouteStatements, error) {
+	u, err := url.Parse(rg.base)
+	if err != nil {
+		return nil, err
+	}
+	cookies := rg.clients[0].Jar.Cookies(u)
+	out := make([]RouteStatements, len(rg.targets.paths))
+	for k, p := range rg.targets.paths {
+		target := rg.targets.Path(k)
+		for range 2 {
+			cctx, n := store.CountStatements(ctx)
+			req := httptest.NewRequestWithContext(cctx, http.MethodGet, target, nil)
+			for _, c := range cookies {
+				req.AddCookie(c)
+			}
+			w := httptest.NewRecorder()
+			rg.srv.ServeHTTP(w, req)
+			if w.Code/100 != 2 && !(w.Code/100 == 3 && !strings.HasPrefix(w.Header().Get("Location"), "/login")) {
+				return nil, fmt.Errorf("webload: GET %s answered %d", target, w.Code)
+			}
+			out[k] = RouteStatements{Path: p, Target: target, Statements: n.Count()}
+		}
+	}
+	return out, nil
 }
 
 // byRoute splits latencies sorted by duration by the mix's path templates.
