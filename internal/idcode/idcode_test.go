@@ -220,9 +220,14 @@ func FuzzUSCC(f *testing.F) {
 
 func TestCouldBeUSCCPrefix(t *testing.T) {
 	for s, want := range map[string]bool{
-		"": false, "9": true, "91341500MA2N": true, "91341500MA2NXXXX0X": true,
-		"91341500MA2NXXXX0X1": false,                                      // 19 characters
-		"王":                   false, "9134I": false, "91341500ma": false, // I is not in the alphabet; lower case is not upper
+		"":                    false,
+		"9":                   true,
+		"91341500MA2N":        true,
+		"91341500MA2NXXXX0X":  true,
+		"91341500MA2NXXXX0X1": false, // 19 characters
+		"王":                   false,
+		"9134I":               false, // I is not in the alphabet
+		"91341500ma":          false, // lower case is not
 	} {
 		if got := CouldBeUSCCPrefix(s); got != want {
 			t.Errorf("CouldBeUSCCPrefix(%q) = %v, want %v", s, got, want)
