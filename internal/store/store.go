@@ -15,6 +15,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -79,7 +80,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db = &DB{SQL: s, Engine: SQLite, DSN: dsn, sealer: sl}
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		sl := &sealer{}
-		s, err := openSealed("pgx", dsn, sl, false)
+		s, err := openSealed("pgx", withoutJIT(dsn), sl, false)
 		if err != nil {
 			return nil, fmt.Errorf("store: open postgres: %w", err)
 		}
@@ -95,6 +96,25 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("store: connect %s: %w", db.Engine, err)
 	}
 	return db, nil
+}
+
+// withoutJIT adds jit=off to a PostgreSQL DSN that does not set jit. PostgreSQL compiles a
+// query to machine code when its estimated cost is high, and wiis's batch statements (the
+// payroll's entitlement sync over a freshly loaded table, estimated far above its real cost)
+// spent more time compiling than running: off, the PostgreSQL payroll bench went from
+// 2.7–3.1× its COPY baseline to 2.6–2.9× (docs/scaling.md). A DSN with jit=on keeps it.
+func withoutJIT(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return dsn // the driver reports the bad DSN
+	}
+	q := u.Query()
+	if q.Has("jit") {
+		return dsn
+	}
+	q.Set("jit", "off")
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // OpenAndMigrate opens dsn, applies every pending migration and loads the data keys with the

@@ -305,3 +305,19 @@ func TestReferenceDataIsKeptUntilItChanges(t *testing.T) {
 		}
 	})
 }
+
+// Connections to PostgreSQL run without JIT compilation unless the DSN asks for it.
+func TestPostgresConnectionsRunWithoutJIT(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		if db.Engine != store.Postgres {
+			t.Skip("PostgreSQL only")
+		}
+		var jit string
+		if err := db.QueryRow(context.Background(), `SELECT current_setting('jit')`).Scan(&jit); err != nil {
+			t.Fatal(err)
+		}
+		if jit != "off" {
+			t.Fatalf("jit = %s, want off", jit)
+		}
+	})
+}
