@@ -153,6 +153,14 @@ func Run(ctx context.Context, db *store.DB, persons, requests, conns int, limit 
 		return Result{}, err
 	}
 	defer rg.close()
+	if db.Engine == store.Postgres {
+		// As pgbench does before each run: statistics and visibility maps as autovacuum would
+		// have left them. A test machine may run with autovacuum off, and then each run's
+		// sign-ins, sessions and audit records leave dead rows for the next run to walk.
+		if _, err := db.Exec(ctx, `VACUUM (ANALYZE) users, sessions, audit_log, persons, enrollment_events, claims, employers, payments, tickets`); err != nil {
+			return Result{}, fmt.Errorf("webload: vacuum: %w", err)
+		}
+	}
 	res := Result{Requests: requests, Conns: conns, Paths: rg.targets.paths, Seed: rg.seed}
 	tg, clients, base := rg.targets, rg.clients, rg.base
 	// A server that has just started is measured apart: the requests of its first seconds
