@@ -145,8 +145,10 @@ func Search(ctx context.Context, q store.Querier, term string, limit int) ([]Hit
 	// on PostgreSQL): an ID number for a term of its shape (every stored one is valid, and
 	// sealed, so nothing else could equal it), names for a term that is not a whole ID
 	// number, credit codes for a term of their alphabet.
+	shaped := idcode.HasIDShape(up)
+	wholeID := shaped && idcode.ValidateID(up) == nil
 	var byID Hit
-	if idcode.HasIDShape(up) {
+	if shaped {
 		err := q.QueryRow(ctx, `SELECT id_number, name, phone FROM persons WHERE id_number = ?`, up).Scan(&byID.Key, &byID.Name, &byID.Phone)
 		switch {
 		case err == nil:
@@ -156,7 +158,7 @@ func Search(ctx context.Context, q store.Querier, term string, limit int) ([]Hit
 			return nil, err
 		}
 	}
-	if idcode.ValidateID(up) != nil {
+	if !wholeID {
 		c := store.CollateC(store.EngineOf(q))
 		rows, err := q.Query(ctx, `SELECT id_number, name, phone FROM persons WHERE name `+c+` >= ? AND name `+c+` < ?
 		ORDER BY name `+c+`, id_number LIMIT ?`, term, prefixEnd(term), limit)
@@ -189,18 +191,20 @@ func Search(ctx context.Context, q store.Querier, term string, limit int) ([]Hit
 	// its matches unordered, and the hits are ordered here, by code point like the index.
 	c0 := store.CollateC(store.EngineOf(q))
 	byName, nameArgs := `name `+c0+` >= ? AND name `+c0+` < ? ORDER BY name `+c0+` LIMIT ?`, []any{term, prefixEnd(term), limit}
-	if utf8.RuneCountInString(term) >= 2 && idcode.ValidateID(up) != nil {
+	if utf8.RuneCountInString(term) >= 2 && !wholeID {
 		byName, nameArgs = store.Contains(store.EngineOf(q), "name"), []any{term}
+	}
+	type lookup struct {
+		cond string
+		args []any
+	}
+	lookups := []lookup{{byName, nameArgs}}
+	if idcode.CouldBeUSCCPrefix(up) {
+		lookups = append([]lookup{{`uscc >= ? AND uscc < ? ORDER BY uscc LIMIT ?`, []any{up, prefixEnd(up), limit}}}, lookups...)
 	}
 	seen := map[string]bool{}
 	var emps []Hit
-	for _, where := range []struct {
-		cond string
-		args []any
-	}{{`uscc >= ? AND uscc < ? ORDER BY uscc LIMIT ?`, []any{up, prefixEnd(up), limit}}, {byName, nameArgs}} {
-		if strings.HasPrefix(where.cond, "uscc") && !idcode.CouldBeUSCCPrefix(up) {
-			continue
-		}
+	for _, where := range lookups {
 		rows, err := q.Query(ctx, `SELECT uscc, name, region, phone FROM employers WHERE `+where.cond, where.args...)
 		if err != nil {
 			return nil, err

@@ -1,6 +1,7 @@
 package idcode
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -142,15 +143,8 @@ func GenerateID(birth time.Time, region string, seq int, sex Sex) string {
 
 // HasIDShape reports whether s has the shape of an 18-character ID number (17 digits and a
 // digit or X), whatever its check character: a search term without it is not looked up
-// among the ID numbers.
+// among the ID numbers. The shape is ValidateID's: s passes its length and character rules.
 func HasIDShape(s string) bool {
-	if len(s) != 18 {
-		return false
-	}
-	for i := 0; i < 17; i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s[17] == 'X' || s[17] >= '0' && s[17] <= '9'
+	var e *Error
+	return !errors.As(ValidateID(s), &e) || e.Rule != RuleLength && e.Rule != RuleCharset
 }

@@ -359,9 +359,7 @@ func load(clients []*http.Client, base string, path func(int) string, requests i
 					io.Copy(io.Discard, resp.Body)
 					resp.Body.Close()
 					status = resp.StatusCode
-					// A redirect is a proper answer (the search box opens the one person it
-					// found), unless it sends the teller back to the login page.
-					if status/100 == 3 && !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
+					if answered(status, resp.Header.Get("Location")) {
 						status = http.StatusOK
 					}
 				}
@@ -385,6 +383,12 @@ func load(clients []*http.Client, base string, path func(int) string, requests i
 	}
 	slices.SortFunc(all, func(a, b timed) int { return cmp.Compare(a.d, b.d) })
 	return all, int(failed.Load()), elapsed
+}
+
+// answered reports a proper answer to a teller's request: a 2xx, or a redirect (the search
+// box opens the one person it found) unless it sends the teller back to the login page.
+func answered(status int, location string) bool {
+	return status/100 == 2 || status/100 == 3 && !strings.HasPrefix(location, "/login")
 }
 
 // timed is the latency of the i-th request.
@@ -451,7 +455,7 @@ func (rg *rig) statements(ctx context.Context) ([]RouteStatements, error) {
 			}
 			w := httptest.NewRecorder()
 			rg.srv.ServeHTTP(w, req)
-			if w.Code/100 != 2 && !(w.Code/100 == 3 && !strings.HasPrefix(w.Header().Get("Location"), "/login")) {
+			if !answered(w.Code, w.Header().Get("Location")) {
 				return nil, fmt.Errorf("webload: GET %s answered %d", target, w.Code)
 			}
 			out[k] = RouteStatements{Path: p, Target: target, Statements: n.Count()}
