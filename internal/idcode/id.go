@@ -148,3 +148,30 @@ func HasIDShape(s string) bool {
 	var e *Error
 	return !errors.As(ValidateID(s), &e) || e.Rule != RuleLength && e.Rule != RuleCharset
 }
+
+// IDAt reports whether a resident ID number stands at s[i]: 18 characters with no letter or
+// digit either side that pass every GB 11643 check, check character included. A mistyped
+// number is not one. Sealing and masking find ID numbers inside any text with it. The digit
+// scan comes first because almost all text fails it at once.
+func IDAt(s string, i int) bool {
+	if i < 0 || i+18 > len(s) || i > 0 && isAlnum(s[i-1]) {
+		return false
+	}
+	for k := i; k < i+17; k++ {
+		if s[k] < '0' || s[k] > '9' {
+			return false
+		}
+	}
+	if c := s[i+17]; !(c >= '0' && c <= '9' || c == 'X') {
+		return false
+	}
+	if i+18 < len(s) && isAlnum(s[i+18]) {
+		return false
+	}
+	cand := s[i : i+18]
+	return IDCheckChar(cand) == cand[17] && ValidateID(cand) == nil
+}
+
+func isAlnum(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
+}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"wiis/internal/audit"
+	"wiis/internal/idcode"
 	"wiis/internal/store"
 )
 
@@ -103,4 +104,28 @@ func Audited(ctx context.Context, db *store.DB, by audit.Actor, e Export, fn fun
 		return n, err
 	}
 	return n, aerr
+}
+
+// MaskText masks every resident ID number standing in s (a risk finding's evidence, an audit
+// record's subject, a request path), so text written for people can go in a list or a log.
+func MaskText(s string) string {
+	if len(s) < 18 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for i := 0; i+18 <= len(s); i++ {
+		if !idcode.IDAt(s, i) {
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(MaskID(s[i : i+18]))
+		last = i + 18
+		i = last - 1
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }

@@ -193,8 +193,7 @@ func (r *Keyring) SealText(s string) string {
 	var b strings.Builder
 	last := 0
 	for i := 0; i+18 <= len(s); {
-		j := idAt(s, i)
-		if j < 0 {
+		if !idcode.IDAt(s, i) {
 			i++
 			continue
 		}
@@ -210,34 +209,6 @@ func (r *Keyring) SealText(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
-}
-
-// idAt reports whether an ID number starts at s[i]: it returns i or -1. The digit scan comes
-// first because almost all text fails it at once.
-func idAt(s string, i int) int {
-	if i > 0 && isAlnum(s[i-1]) {
-		return -1
-	}
-	for k := i; k < i+17; k++ {
-		if s[k] < '0' || s[k] > '9' {
-			return -1
-		}
-	}
-	if c := s[i+17]; !(c >= '0' && c <= '9' || c == 'X') {
-		return -1
-	}
-	if i+18 < len(s) && isAlnum(s[i+18]) {
-		return -1
-	}
-	cand := s[i : i+18]
-	if idcode.IDCheckChar(cand) != cand[17] || idcode.ValidateID(cand) != nil {
-		return -1
-	}
-	return i
-}
-
-func isAlnum(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z'
 }
 
 // Open replaces every token in s with its clear value. Text that only looks like a token, or

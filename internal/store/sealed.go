@@ -79,7 +79,7 @@ func (s *sealer) checkSecret(nv *driver.NamedValue, next func(*driver.NamedValue
 }
 
 func (db *DB) keyring() *seal.Keyring {
-	if db.sealer == nil {
+	if db == nil || db.sealer == nil {
 		return nil
 	}
 	return db.sealer.ring.Load()

@@ -17,6 +17,7 @@ import (
 	"wiis/internal/apperr"
 	"wiis/internal/audit"
 	"wiis/internal/auth"
+	"wiis/internal/privacy"
 	"wiis/internal/store"
 )
 
@@ -159,7 +160,7 @@ func (s *Server) outer(next http.Handler) http.Handler {
 				user = st.user.Username
 			}
 			s.log.LogAttrs(r.Context(), slog.LevelInfo, "request", slog.String("method", r.Method),
-				slog.String("path", r.URL.Path), slog.String("route", route), slog.Int("status", sw.status),
+				slog.String("path", privacy.MaskText(r.URL.Path)), slog.String("route", route), slog.Int("status", sw.status),
 				slog.Duration("dur", d), slog.Int64("stmts", stmts.Count()), slog.String("user", user), slog.String("remote", remoteAddr(r)))
 		}()
 		next.ServeHTTP(sw, r)

@@ -66,6 +66,7 @@ func funcs(lang string) template.FuncMap {
 		"maskID":    privacy.MaskID,
 		"maskBank":  privacy.MaskBank,
 		"maskPhone": privacy.MaskPhone,
+		"maskText":  privacy.MaskText,
 		"when": func(t time.Time) string {
 			if t.IsZero() {
 				return "—"
@@ -88,7 +89,11 @@ func (s *Server) parseTemplates(extra []fs.FS) error {
 	s.views = map[string]map[string]*templateSet{}
 	all := append([]fs.FS{mustSub(coreTemplates, "templates")}, extra...)
 	for _, lang := range langs {
-		base, err := template.New("base").Funcs(funcs(lang)).ParseFS(mustSub(coreTemplates, "templates"), "_*.html")
+		fm := funcs(lang)
+		// A link to a person carries the person's reference, never the ID number (which would
+		// sit in the page, the browser's history and the request log): see PersonParam.
+		fm["personRef"] = s.DB.PersonRef
+		base, err := template.New("base").Funcs(fm).ParseFS(mustSub(coreTemplates, "templates"), "_*.html")
 		if err != nil {
 			return fmt.Errorf("web: layout: %w", err)
 		}

@@ -1,0 +1,23 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+)
+
+// PersonParam returns the ID number that the path value name holds. Links and list answers
+// name a person by reference (store.DB.PersonRef, the "personRef" template function), so
+// the number stays out of pages, browser history and logs; an API client that already has
+// the number (a worker's own, an employer's declared worker) may still send it, and the
+// request log masks it.
+func (s *Server) PersonParam(r *http.Request, name string) string {
+	v := r.PathValue(name)
+	if id, ok := s.DB.PersonOf(v); ok {
+		return id
+	}
+	return strings.ToUpper(v)
+}
+
+// PersonRef is the reference a link or a list answer carries for the person with ID number
+// id (see PersonParam).
+func (s *Server) PersonRef(id string) string { return s.DB.PersonRef(id) }
