@@ -108,18 +108,22 @@ func Audited(ctx context.Context, db *store.DB, by audit.Actor, e Export, fn fun
 
 // MaskText masks every resident ID number standing in s (a risk finding's evidence, an audit
 // record's subject, a request path), so text written for people can go in a list or a log.
-func MaskText(s string) string {
+func MaskText(s string) string { return ReplaceIDs(s, MaskID) }
+
+// ReplaceIDs replaces every resident ID number standing in s (idcode.IDAt) with f of it, the
+// number passed upper-cased: people type the check character as a small x too.
+func ReplaceIDs(s string, f func(id string) string) string {
 	if len(s) < 18 {
 		return s
 	}
 	var b strings.Builder
 	last := 0
 	for i := 0; i+18 <= len(s); i++ {
-		if !idcode.IDAt(s, i) {
+		if !idAtFolded(s, i) {
 			continue
 		}
 		b.WriteString(s[last:i])
-		b.WriteString(MaskID(s[i : i+18]))
+		b.WriteString(f(strings.ToUpper(s[i : i+18])))
 		last = i + 18
 		i = last - 1
 	}
@@ -128,4 +132,12 @@ func MaskText(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// idAtFolded is idcode.IDAt that also takes a small x as the check character.
+func idAtFolded(s string, i int) bool {
+	if s[i+17] == 'x' {
+		return idcode.IDAt(s[:i+17]+"X"+s[i+18:], i)
+	}
+	return idcode.IDAt(s, i)
 }

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -106,21 +107,38 @@ func schemaOf(t reflect.Type) map[string]any {
 	case reflect.Struct:
 		props := map[string]any{}
 		var required []string
-		for i := 0; i < t.NumField(); i++ {
-			f := t.Field(i)
-			if !f.IsExported() {
-				continue
-			}
-			name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
-			if name == "-" {
-				continue
-			}
-			if name == "" {
-				name = f.Name
-			}
-			props[name] = schemaOf(f.Type)
-			if !strings.Contains(opts, "omit") {
-				required = append(required, name)
+		// An embedded struct without a JSON name has its fields inlined, as encoding/json
+		// does; the outer struct's own fields go after it so they win a name both use.
+		for _, inline := range []bool{true, false} {
+			for i := 0; i < t.NumField(); i++ {
+				f := t.Field(i)
+				name, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+				ft := f.Type
+				for ft.Kind() == reflect.Pointer {
+					ft = ft.Elem()
+				}
+				embedded := f.Anonymous && name == "" && ft.Kind() == reflect.Struct
+				if embedded != inline || name == "-" || !f.IsExported() && !embedded {
+					continue
+				}
+				if embedded {
+					inner := schemaOf(ft)
+					for k, v := range inner["properties"].(map[string]any) {
+						props[k] = v
+					}
+					if req, ok := inner["required"].([]string); ok {
+						required = append(required, req...)
+					}
+					continue
+				}
+				if name == "" {
+					name = f.Name
+				}
+				props[name] = schemaOf(f.Type)
+				required = slices.DeleteFunc(required, func(r string) bool { return r == name })
+				if !strings.Contains(opts, "omit") {
+					required = append(required, name)
+				}
 			}
 		}
 		out := map[string]any{"type": "object", "properties": props}

@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"strings"
+
+	"wiis/internal/privacy"
 )
 
 // PersonParam returns the ID number that the path value name holds. Links and list answers
@@ -21,3 +23,8 @@ func (s *Server) PersonParam(r *http.Request, name string) string {
 // PersonRef is the reference a link or a list answer carries for the person with ID number
 // id (see PersonParam).
 func (s *Server) PersonRef(id string) string { return s.DB.PersonRef(id) }
+
+// RefLinks replaces every ID number in a link with the person's reference: for links built by
+// code that only knows the number, such as the sections other modules add to the person and
+// employer pages (package panels).
+func (s *Server) RefLinks(href string) string { return privacy.ReplaceIDs(href, s.DB.PersonRef) }

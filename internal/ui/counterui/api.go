@@ -11,6 +11,7 @@ import (
 	"wiis/internal/coverage"
 	"wiis/internal/enroll"
 	"wiis/internal/money"
+	"wiis/internal/privacy"
 	"wiis/internal/web"
 )
 
@@ -62,24 +63,58 @@ type Statement struct {
 	LateFees money.Amount                 `json:"late_fees"`
 }
 
+// EnrollmentList is an employer's enrollment history as the API lists it: each person's ID
+// number masked (security.md: lists mask ID numbers), with the person's reference for GET
+// /api/v1/persons/{ref}, the audited read of the whole record.
+type EnrollmentList struct {
+	Events   []ListedEvent    `json:"events"`
+	Coverage []ListedCoverage `json:"coverage"`
+}
+
+// ListedEvent is an enrollment event in a list: id_number masked, person_ref added.
+type ListedEvent struct {
+	enroll.Event
+	PersonRef string `json:"person_ref"`
+}
+
+// ListedCoverage is a coverage period in a list: id_number masked, person_ref added.
+type ListedCoverage struct {
+	enroll.Coverage
+	PersonRef string `json:"person_ref"`
+}
+
 // SearchResult is the answer of the one search box.
 type SearchResult struct {
-	Hits []enroll.Hit `json:"hits"`
+	Hits []SearchHit `json:"hits"`
+}
+
+// SearchHit is one hit as the desk and the API show it. A person's ID number is masked, as in
+// every list (security.md); Ref is what to ask for next: the person's reference for GET
+// /api/v1/persons/{ref} (the audited read that shows the number) or the employer's credit
+// code for the employer routes.
+type SearchHit struct {
+	Kind  string `json:"kind"` // person | employer
+	Key   string `json:"key"`  // the credit code, or the ID number masked
+	Ref   string `json:"ref"`
+	Name  string `json:"name"`
+	Extra string `json:"extra,omitempty"` // an employer's region
+	// Phone is the contact phone masked (138****1234).
+	Phone string `json:"phone,omitempty"`
 }
 
 func (h *handlers) installAPI() {
 	for _, rt := range []web.Route{
 		{Method: "GET", Pattern: "/api/v1/employers/{uscc}/enrollments", Perm: PermAPIEnrollRead, Handler: h.apiEnrollments,
 			API: &web.APIDoc{Summary: "单位参保记录 / An employer's enrollment events and coverage",
-				Description: "Query month=YYYY-MM (default this month) for coverage. Staff within their region; an employer user only its own employer.",
-				Response:    enroll.History{}}},
+				Description: "Query month=YYYY-MM (default this month) for coverage. Staff within their region; an employer user only its own employer. ID numbers are masked; person_ref names the person for GET /api/v1/persons/{ref}.",
+				Response:    EnrollmentList{}}},
 		{Method: "POST", Pattern: "/api/v1/employers/{uscc}/enrollments", Perm: PermAPIEnrollWrite, Handler: h.apiEnroll,
 			API: &web.APIDoc{Summary: "申报增员、减员、基数 / Declare an add, removal or base change",
 				Description: "Validated by the enrollment service; 422 names the field, 409 when coverage does not allow the event.",
 				Request:     EnrollmentRequest{}, Response: enroll.Event{}, Status: http.StatusCreated}},
 		{Method: "GET", Pattern: "/api/v1/persons/{id}", Perm: PermAPIPerson, Handler: h.apiPerson,
 			API: &web.APIDoc{Summary: "人员全貌 / A person's enrollment, claims, payments and tickets",
-				Description: "Staff see persons insured within their region; a worker only themselves. Reading the full record (with the full ID number and contact phone) is audited.",
+				Description: "id is the person's reference from a list (a search hit's ref, a list's person_ref) or the ID number. Staff see persons insured within their region; a worker only themselves. Reading the full record (with the full ID number and contact phone) is audited.",
 				Response:    PersonRecord{}}},
 		{Method: "POST", Pattern: "/api/v1/employers/{uscc}/reveal/phone", Perm: PermRevealPhone, Handler: h.apiEmployerRevealPhone,
 			API: &web.APIDoc{Summary: "显示单位联系人完整电话（审计） / Reveal the employer contact's phone (audited)",
@@ -89,7 +124,7 @@ func (h *handlers) installAPI() {
 			API: &web.APIDoc{Summary: "单位对账单 / An employer's statement (due, paid, arrears, late fees)",
 				Description: "Query from, to (YYYY-MM; default the last twelve months).", Response: Statement{}}},
 		{Method: "GET", Pattern: "/api/v1/search", Perm: PermAPISearch, Handler: h.apiSearch,
-			API: &web.APIDoc{Summary: "按身份证号、信用代码或名称查找 / Find persons and employers", Description: "Query q; hits outside the caller's region are left out.",
+			API: &web.APIDoc{Summary: "按身份证号、信用代码或名称查找 / Find persons and employers", Description: "Query q: the beginning of a name, a whole ID number, a credit code or its beginning, or part of an employer's name. Hits outside the caller's region are left out; a person's ID number is masked, and ref names the person for GET /api/v1/persons/{ref}.",
 				Response: SearchResult{}}},
 	} {
 		h.s.Handle(rt)
@@ -109,13 +144,18 @@ func (h *handlers) apiEnrollments(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if hist.Events == nil {
-		hist.Events = []enroll.Event{}
+	out := EnrollmentList{Events: make([]ListedEvent, 0, len(hist.Events)), Coverage: make([]ListedCoverage, 0, len(hist.Coverage))}
+	for _, ev := range hist.Events {
+		ref := h.s.PersonRef(ev.IDNumber)
+		ev.IDNumber = privacy.MaskID(ev.IDNumber)
+		out.Events = append(out.Events, ListedEvent{ev, ref})
 	}
-	if hist.Coverage == nil {
-		hist.Coverage = []enroll.Coverage{}
+	for _, c := range hist.Coverage {
+		ref := h.s.PersonRef(c.IDNumber)
+		c.IDNumber = privacy.MaskID(c.IDNumber)
+		out.Coverage = append(out.Coverage, ListedCoverage{c, ref})
 	}
-	return web.WriteJSON(w, http.StatusOK, hist)
+	return web.WriteJSON(w, http.StatusOK, out)
 }
 
 func (h *handlers) apiEnroll(w http.ResponseWriter, r *http.Request) error {
@@ -135,8 +175,21 @@ func (h *handlers) apiEnroll(w http.ResponseWriter, r *http.Request) error {
 	return web.WriteJSON(w, http.StatusCreated, ev)
 }
 
+// shown turns search hits into what a list may show.
+func (h *handlers) shown(hits []enroll.Hit) []SearchHit {
+	out := make([]SearchHit, 0, len(hits))
+	for _, x := range hits {
+		s := SearchHit{Kind: x.Kind, Key: x.Key, Ref: x.Key, Name: x.Name, Extra: x.Extra, Phone: x.Phone}
+		if x.Kind == "person" {
+			s.Key, s.Ref = privacy.MaskID(x.Key), h.s.PersonRef(x.Key)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
 func (h *handlers) apiPerson(w http.ResponseWriter, r *http.Request) error {
-	id := strings.ToUpper(r.PathValue("id"))
+	id := h.s.PersonParam(r, "id")
 	person, err := h.personFor(r, id)
 	if err != nil {
 		return err
@@ -223,5 +276,5 @@ func (h *handlers) apiSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return web.WriteJSON(w, http.StatusOK, SearchResult{Hits: hits})
+	return web.WriteJSON(w, http.StatusOK, SearchResult{Hits: h.shown(hits)})
 }

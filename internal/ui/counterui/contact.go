@@ -19,7 +19,7 @@ import (
 // personPhone changes a person's contact phone from the person page. A refused number comes
 // back on the page with the input kept and the reason next to the field (422).
 func (h *handlers) personPhone(w http.ResponseWriter, r *http.Request) error {
-	id := strings.ToUpper(r.PathValue("id"))
+	id := h.s.PersonParam(r, "id")
 	p, err := h.personFor(r, id)
 	if err != nil {
 		return err
@@ -35,7 +35,7 @@ func (h *handlers) personPhone(w http.ResponseWriter, r *http.Request) error {
 		}
 		return h.renderPerson(w, r, http.StatusUnprocessableEntity, p, map[string]string{"phone": input}, errs)
 	}
-	http.Redirect(w, r, "/counter/persons/"+id+"#contact", http.StatusSeeOther)
+	http.Redirect(w, r, "/counter/persons/"+h.s.PersonRef(id)+"#contact", http.StatusSeeOther)
 	return nil
 }
 

@@ -122,7 +122,7 @@ func TestEveryPageRendersForItsRole(t *testing.T) {
 		} {
 			rec := f.h.As(c.role).Do("GET", c.path, nil, false)
 			if c.want == nil {
-				if rec.Code != http.StatusSeeOther || !strings.Contains(rec.Header().Get("Location"), f.worker) {
+				if rec.Code != http.StatusSeeOther || rec.Header().Get("Location") != "/counter/persons/"+f.h.S.PersonRef(f.worker) {
 					t.Errorf("%s %s: %d %s, want a redirect to the person", c.role, c.path, rec.Code, rec.Header().Get("Location"))
 				}
 				continue
@@ -138,10 +138,11 @@ func TestEveryPageRendersForItsRole(t *testing.T) {
 				}
 			}
 		}
-		// Lists mask ID numbers; the employer page never shows the full number.
+		// Lists mask ID numbers; the employer page never holds the full number, not even in
+		// its links, which name the person by reference.
 		body := f.h.As(auth.Teller).Do("GET", "/counter/employers/"+f.uscc, nil, false).Body.String()
-		if strings.Contains(body, f.worker) && !strings.Contains(body, "/counter/persons/"+f.worker) {
-			t.Error("the employer page shows a full ID number as text")
+		if strings.Contains(body, f.worker) || !strings.Contains(body, "/counter/persons/"+f.h.S.PersonRef(f.worker)) {
+			t.Error("the employer page shows a full ID number, or links to the person without the reference")
 		}
 	})
 }
@@ -261,6 +262,7 @@ func TestAPIKeepsCallersInTheirRegionAndEmployersToThemselves(t *testing.T) {
 		if len(sr.Hits) != 1 || sr.Hits[0].Key != f.uscc {
 			t.Errorf("search should find only the Lu'an employer: %+v", sr.Hits)
 		}
+		listsNamePersonsByReference(t, f)
 		var st Statement
 		json.Unmarshal(f.h.As(auth.Employer).Do("GET", "/api/v1/employers/"+f.uscc+"/statement?from=2025-01&to=2025-03", nil, false).Body.Bytes(), &st)
 		if len(st.Lines) != 3 || st.Arrears.String() != "162.00" {
@@ -419,4 +421,39 @@ func TestFloatingRatesAreProposedForTheRegionAndApprovedByAnother(t *testing.T) 
 			t.Error("the employer does not see the approved result")
 		}
 	})
+}
+
+// listsNamePersonsByReference checks the API's lists of persons (security.md: ID numbers
+// masked in lists): a search hit and an enrollment list give the number masked and a
+// reference, the reference opens the person's audited full record, and a forged reference is
+// a plain 404.
+func listsNamePersonsByReference(t *testing.T, f *fixture) {
+	t.Helper()
+	tel := f.h.As(auth.Teller)
+	var sr SearchResult
+	json.Unmarshal(tel.Do("GET", "/api/v1/search?q="+f.worker, nil, false).Body.Bytes(), &sr)
+	if len(sr.Hits) != 1 || sr.Hits[0].Key != privacy.MaskID(f.worker) || sr.Hits[0].Ref == "" || strings.Contains(sr.Hits[0].Ref, f.worker) {
+		t.Fatalf("search by ID number: %+v, want one hit masked with a reference", sr.Hits)
+	}
+	rec := tel.Do("GET", "/api/v1/persons/"+sr.Hits[0].Ref, nil, false)
+	var p PersonRecord
+	json.Unmarshal(rec.Body.Bytes(), &p)
+	if rec.Code != http.StatusOK || p.IDNumber != f.worker {
+		t.Errorf("the hit's reference does not open the person: %d %s", rec.Code, rec.Body.String())
+	}
+	forged := sr.Hits[0].Ref[:len(sr.Hits[0].Ref)-1] + map[bool]string{true: "A", false: "B"}[!strings.HasSuffix(sr.Hits[0].Ref, "A")]
+	if rec := tel.Do("GET", "/api/v1/persons/"+forged, nil, false); rec.Code != http.StatusNotFound {
+		t.Errorf("a forged reference: %d, want 404", rec.Code)
+	}
+	var el EnrollmentList
+	body := tel.Do("GET", "/api/v1/employers/"+f.uscc+"/enrollments", nil, false).Body.String()
+	json.Unmarshal([]byte(body), &el)
+	if strings.Contains(body, f.worker) || len(el.Events) == 0 || len(el.Coverage) == 0 {
+		t.Fatalf("enrollment list holds a full ID number or is empty: %.300s", body)
+	}
+	for _, ev := range el.Events {
+		if id, ok := f.h.DB.PersonOf(ev.PersonRef); !ok || privacy.MaskID(id) != ev.IDNumber {
+			t.Errorf("event %+v: person_ref does not name the masked person", ev)
+		}
+	}
 }

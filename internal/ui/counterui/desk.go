@@ -35,7 +35,7 @@ func (h *handlers) desk(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		if len(hits) == 1 {
-			http.Redirect(w, r, hitURL(hits[0]), http.StatusSeeOther)
+			http.Redirect(w, r, hitURL(h.shown(hits)[0]), http.StatusSeeOther)
 			return nil
 		}
 	}
@@ -54,31 +54,24 @@ func (h *handlers) desk(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var shown []hitRow
-	for _, hit := range hits {
-		shown = append(shown, hitRow{hit, hitURL(hit), maskKey(hit)})
+	for _, hit := range h.shown(hits) {
+		shown = append(shown, hitRow{hit, hitURL(hit)})
 	}
 	h.s.Render(w, r, http.StatusOK, "counter_desk", map[string]any{"Q": q, "Searched": q != "", "Hits": shown, "Figures": fig, "Mine": rows})
 	return nil
 }
 
 type hitRow struct {
-	enroll.Hit
-	URL    string
-	Masked string
+	SearchHit
+	URL string
 }
 
-func hitURL(h enroll.Hit) string {
+// hitURL is the page of a hit, by its reference.
+func hitURL(h SearchHit) string {
 	if h.Kind == "employer" {
-		return "/counter/employers/" + h.Key
+		return "/counter/employers/" + h.Ref
 	}
-	return "/counter/persons/" + h.Key
-}
-
-func maskKey(h enroll.Hit) string {
-	if h.Kind == "person" {
-		return privacy.MaskID(h.Key)
-	}
-	return h.Key
+	return "/counter/persons/" + h.Ref
 }
 
 // officeFigures are the time-limit figures of the caller's scope over the last days.
@@ -140,7 +133,7 @@ func mayHandle(u *auth.User, it counter.Item) bool {
 // personPage is the person's whole picture. The full ID number and contact phone are shown
 // here, and showing them is an audited action (security.md).
 func (h *handlers) personPage(w http.ResponseWriter, r *http.Request) error {
-	id := strings.ToUpper(r.PathValue("id"))
+	id := h.s.PersonParam(r, "id")
 	p, err := h.personFor(r, id)
 	if err != nil {
 		return err
@@ -163,7 +156,7 @@ func (h *handlers) renderPerson(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	shown, err := panels.Load(ctx, h.s.DB, panels.Person, id, u)
+	shown, err := panels.Load(ctx, h.s.DB, panels.Person, id, u, h.s.RefLinks)
 	if err != nil {
 		return err
 	}
@@ -301,7 +294,7 @@ func (h *handlers) renderEmployer(w http.ResponseWriter, r *http.Request, status
 		return err
 	}
 	u := web.CurrentUser(r)
-	shown, err := panels.Load(r.Context(), h.s.DB, panels.Employer, emp.USCC, u)
+	shown, err := panels.Load(r.Context(), h.s.DB, panels.Employer, emp.USCC, u, h.s.RefLinks)
 	if err != nil {
 		return err
 	}

@@ -65,7 +65,11 @@ func (h *handlers) startItem(r *http.Request) (counter.Item, string, string, err
 	if !it.Active || !mayHandle(web.CurrentUser(r), it) {
 		return it, "", "", apperr.Forbiddenf("cu.counter.item_not_yours")
 	}
-	subject := strings.ToUpper(strings.TrimSpace(r.FormValue("subject")))
+	subject := strings.TrimSpace(r.FormValue("subject"))
+	if id, ok := h.s.DB.PersonOf(subject); ok { // the person page's links carry the reference
+		subject = id
+	}
+	subject = strings.ToUpper(subject)
 	if it.Code == itemRegister {
 		return it, "", "", nil
 	}
@@ -340,7 +344,7 @@ func (h *handlers) receiptPage(w http.ResponseWriter, r *http.Request) error {
 	d.Back = "/counter"
 	if web.CurrentUser(r).Has(auth.Teller) {
 		if len(d.T.Subject) == 18 && idcode.ValidateID(d.T.Subject) == nil {
-			d.Back = "/counter/persons/" + d.T.Subject
+			d.Back = "/counter/persons/" + h.s.PersonRef(d.T.Subject)
 		} else {
 			d.Back = "/counter/employers/" + d.T.Subject
 		}

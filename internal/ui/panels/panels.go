@@ -106,13 +106,22 @@ type Shown struct {
 	Table Table
 }
 
-// Load runs the loaders of the panels u may see for one subject.
-func Load(ctx context.Context, q store.Querier, kind, key string, u *auth.User) ([]Shown, error) {
+// Load runs the loaders of the panels u may see for one subject. link rewrites every cell's
+// link (the server's RefLinks): loaders link to a person by ID number, and the page must carry
+// the person's reference instead (security.md: no whole number in a list).
+func Load(ctx context.Context, q store.Querier, kind, key string, u *auth.User, link func(string) string) ([]Shown, error) {
 	var out []Shown
 	for _, p := range For(kind, u) {
 		t, err := p.Load(ctx, q, key)
 		if err != nil {
 			return nil, err
+		}
+		for _, row := range t.Rows {
+			for i := range row {
+				if row[i].Href != "" {
+					row[i].Href = link(row[i].Href)
+				}
+			}
 		}
 		out = append(out, Shown{Name: p.Name, Title: p.Title, Table: t})
 	}

@@ -6,6 +6,7 @@ import (
 
 	"wiis/internal/enroll"
 	"wiis/internal/money"
+	"wiis/internal/privacy"
 	"wiis/internal/project"
 	"wiis/internal/project/projectstore"
 	"wiis/internal/web"
@@ -32,6 +33,28 @@ type AccidentRequest struct {
 	Description string `json:"description"`
 }
 
+// ProjectDetail is a project as the API gives it: its roster and accident reports list
+// persons, so their ID numbers are masked (security.md) and person_ref names each for GET
+// /api/v1/persons/{ref}, the audited read of the whole record.
+type ProjectDetail struct {
+	projectstore.Detail
+	Roster    []ListedRosterLine `json:"roster"`
+	Accidents []ListedAccident   `json:"accidents"`
+}
+
+// ListedRosterLine is a roster line in a list: id_number masked, person_ref added.
+type ListedRosterLine struct {
+	project.RosterLine
+	PersonRef string `json:"person_ref"`
+}
+
+// ListedAccident is an accident report in a list: id_number masked, person_ref added when
+// the injured person is known.
+type ListedAccident struct {
+	project.Accident
+	PersonRef string `json:"person_ref,omitempty"`
+}
+
 // PayRequest records the premium's payment.
 type PayRequest struct {
 	PaidOn string `json:"paid_on"`
@@ -45,7 +68,9 @@ func (h *handlers) installAPI() {
 			API: &web.APIDoc{Summary: "登记项目参保 / Register a construction project", Description: "rate empty: the policy project_rate in force in the region on start_date.",
 				Request: project.Project{}, Response: projectstore.Summary{}, Status: http.StatusCreated}},
 		{Method: "GET", Pattern: "/api/v1/projects/{code}", Perm: PermProjects, Handler: h.apiGet,
-			API: &web.APIDoc{Summary: "项目详情 / A project with its premium, roster and accident reports", Response: projectstore.Detail{}}},
+			API: &web.APIDoc{Summary: "项目详情 / A project with its premium, roster and accident reports",
+				Description: "ID numbers in the roster and the accident reports are masked; person_ref names the person for GET /api/v1/persons/{ref}.",
+				Response:    ProjectDetail{}}},
 		{Method: "POST", Pattern: "/api/v1/projects/{code}/payments", Perm: PermPay, Handler: h.apiPay,
 			API: &web.APIDoc{Summary: "登记保费缴纳 / Record the premium's payment", Request: PayRequest{}, Response: projectstore.Payment{}, Status: http.StatusCreated}},
 		{Method: "POST", Pattern: "/api/v1/projects/{code}/roster", Perm: PermProjects, Handler: h.apiRoster,
@@ -104,7 +129,21 @@ func (h *handlers) apiGet(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return web.WriteJSON(w, http.StatusOK, d)
+	out := ProjectDetail{Detail: d, Roster: make([]ListedRosterLine, 0, len(d.Roster)), Accidents: make([]ListedAccident, 0, len(d.Accidents))}
+	for _, l := range d.Roster {
+		ref := h.s.PersonRef(l.IDNumber)
+		l.IDNumber = privacy.MaskID(l.IDNumber)
+		out.Roster = append(out.Roster, ListedRosterLine{l, ref})
+	}
+	for _, a := range d.Accidents {
+		var ref string
+		if a.IDNumber != "" {
+			ref = h.s.PersonRef(a.IDNumber)
+			a.IDNumber = privacy.MaskID(a.IDNumber)
+		}
+		out.Accidents = append(out.Accidents, ListedAccident{a, ref})
+	}
+	return web.WriteJSON(w, http.StatusOK, out)
 }
 
 func (h *handlers) apiPay(w http.ResponseWriter, r *http.Request) error {
