@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
+	"wiis/internal/idcode"
 	"wiis/internal/payroll"
 	"wiis/internal/seal"
 	"wiis/internal/store"
@@ -79,7 +80,7 @@ func seedBench(ctx context.Context, db *store.DB, n int) error {
 						q += ", "
 					}
 					q += "(?, ?, 'disability_allowance', ?, ?, '2020-01', ?, ?)"
-					id := fmt.Sprintf("3204021980%08d", i)
+					id := benchID(i)
 					args = append(args, id, "某某", 1+i%4, 300000+i%1000, seal.Secret(benchAccount(i, n)), id)
 				}
 				if _, err := tx.Exec(ctx, q, args...); err != nil {
@@ -94,6 +95,19 @@ func seedBench(ctx context.Context, db *store.DB, n int) error {
 	}
 	return db.InTx(ctx, func(tx *store.Tx) error { _, _, err := New(db).SyncEntitlements(ctx, tx); return err })
 }
+
+// benchID is the ID number of the i-th generated payee: valid (GB 11643, check character
+// included), so it is sealed at rest as a real one is and the bench pays for that; a thousand
+// persons are born on each day from 1960-01-01 on (five hundred sequence numbers of each sex).
+func benchID(i int) string {
+	sex := idcode.Female
+	if i%2 == 1 {
+		sex = idcode.Male
+	}
+	return idcode.GenerateID(benchEpoch.AddDate(0, 0, i/1000), "320402", i%1000/2, sex)
+}
+
+var benchEpoch = time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC)
 
 // benchAccount is the bank account of the i-th of n generated payees: a permutation, so
 // that bank order differs from ID order as in a real city.
@@ -122,7 +136,7 @@ func rawInsert(ctx context.Context, db *store.DB, n int, month string) (time.Dur
 						return nil, nil
 					}
 					i++
-					row := []any{fmt.Sprintf("3204021980%08d", i-1), "disability_allowance", month, int64(300000 + i%1000),
+					row := []any{benchID(i - 1), "disability_allowance", month, int64(300000 + i%1000),
 						seal.Secret(benchAccount(i-1, n)), "raw", "某某"}
 					db.SealValues(row) // COPY bypasses the driver, which seals everything else
 					return row, nil
@@ -138,7 +152,7 @@ func rawInsert(ctx context.Context, db *store.DB, n int, month string) (time.Dur
 		}
 		defer st.Close()
 		for i := 0; i < n; i++ {
-			if _, err := st.ExecContext(ctx, fmt.Sprintf("3204021980%08d", i), "disability_allowance", month,
+			if _, err := st.ExecContext(ctx, benchID(i), "disability_allowance", month,
 				int64(300000+i%1000), seal.Secret(benchAccount(i, n)), "raw", "某某"); err != nil {
 				return err
 			}

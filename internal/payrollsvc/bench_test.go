@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"wiis/internal/idcode"
 	"wiis/internal/store/storetest"
 )
 
@@ -53,5 +54,18 @@ func BenchmarkPayrollRun(b *testing.B) {
 			b.ReportMetric(float64(runTotal)/float64(rawTotal), "run/raw")
 			b.ReportMetric(float64(heap)/(1<<20), "peak-heap-MB")
 		})
+	}
+}
+
+// The bench's payees have valid, distinct ID numbers, so they are sealed at rest like real
+// ones (an invalid number is stored as typed, which would make the bench cheaper than life).
+func TestBenchIDsAreValidAndDistinct(t *testing.T) {
+	seen := map[string]bool{}
+	for i := 0; i < 200_000; i++ {
+		id := benchID(i)
+		if err := idcode.ValidateID(id); err != nil || seen[id] {
+			t.Fatalf("benchID(%d) = %s: %v, seen before: %v", i, id, err, seen[id])
+		}
+		seen[id] = true
 	}
 }

@@ -100,6 +100,7 @@ type Targets struct {
 
 // NewTargets picks up to 64 persons spread through the persons table and search terms from
 // their names: the surname alone (a prefix search), the full name, and the ID number itself.
+// A person page is asked for by the person's reference, the path value of every link to it.
 func NewTargets(ctx context.Context, db *store.DB, paths []string) (*Targets, error) {
 	t := &Targets{paths: paths}
 	var n int
@@ -120,7 +121,7 @@ func NewTargets(ctx context.Context, db *store.DB, paths []string) (*Targets, er
 		if err := rows.Scan(&id, &name); err != nil {
 			return nil, err
 		}
-		t.persons = append(t.persons, id)
+		t.persons = append(t.persons, db.PersonRef(id)) // opened by reference, as a search hit's link does
 		t.terms = append(t.terms, url.QueryEscape(string([]rune(name)[:1])), url.QueryEscape(name), id)
 	}
 	if err := rows.Err(); err != nil {
