@@ -199,6 +199,9 @@ func (s *Server) wrap(rt Route) http.Handler {
 			s.Fail(w, r, apperr.Forbiddenf("error.csrf"))
 			return
 		}
+		if rt.Views != "" {
+			w = &viewWriter{ResponseWriter: w, s: s, r: r, rt: rt}
+		}
 		if err := rt.Handler(w, r); err != nil {
 			s.Fail(w, r, err)
 		}

@@ -35,6 +35,11 @@ type Route struct {
 	// MaxBody caps the request body (default 1 MiB); uploads raise it.
 	MaxBody int64
 	API     *APIDoc
+	// Views, for a GET route whose answer shows one record's personal data in full (a case
+	// page with the worker's ID number, a decision document), is the action of the audit
+	// record each successful answer writes first, e.g. "determination.view" (security.md:
+	// showing the full value is an audited action). Lists show masked values and set none.
+	Views string
 }
 
 // APIDoc describes an API route for the OpenAPI document.
