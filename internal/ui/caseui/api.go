@@ -41,8 +41,9 @@ type DeadlinesAnswer struct {
 func (h *handlers) apiRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/api/v1/determinations", Perm: PermDetRead, Handler: h.apiDetList,
-			API: &web.APIDoc{Summary: "工伤认定案件列表 / Determination cases", Description: "Query: state, status (due, due_soon, overdue), handler, page.",
-				Response: caseservice.CasePage{}}},
+			API: &web.APIDoc{Summary: "工伤认定案件列表 / Determination cases",
+				Description: "Query: state, status (due, due_soon, overdue), handler, page. Each row's worker_id is masked (3415**********123X); worker_ref names the worker for GET /api/v1/persons/{ref} (audited), and GET /api/v1/determinations/{id} answers the case with the full number.",
+				Response:    CaseList{}}},
 		{Method: "POST", Pattern: "/api/v1/determinations", Perm: PermDet, Handler: h.apiDetOpen,
 			API: &web.APIDoc{Summary: "由事故快报或受理单开立认定案件 / Open a determination from an accident report or ticket",
 				Request: caseservice.AccidentReport{}, Response: casework.Determination{}, Status: http.StatusCreated}},
@@ -61,7 +62,9 @@ func (h *handlers) apiRoutes() []web.Route {
 		{Method: "GET", Pattern: "/api/v1/deadlines", Perm: PermDeadlines, Handler: h.apiDeadlines,
 			API: &web.APIDoc{Summary: "办理时限 / Deadlines: due, due soon, overdue", Description: "Query: by (handler, team, region), team, handler.", Response: DeadlinesAnswer{}}},
 		{Method: "GET", Pattern: "/api/v1/proposals", Perm: PermBenefits, Handler: h.apiProposals,
-			API: &web.APIDoc{Summary: "待遇核定待审队列 / Benefit proposals awaiting review", Response: []casework.Proposal{}}},
+			API: &web.APIDoc{Summary: "待遇核定待审队列 / Benefit proposals awaiting review",
+				Description: "Each proposal's worker_id is masked (3415**********123X); worker_ref names the worker for GET /api/v1/persons/{ref} (audited), and GET /api/v1/proposals/{id} answers the proposal with the full number.",
+				Response:    []ProposalRow{}}},
 		{Method: "GET", Pattern: "/api/v1/proposals/{id}", Perm: PermProposalRead, Handler: h.apiProposal,
 			API: &web.APIDoc{Summary: "待遇核定方案 / A benefit proposal", Response: casework.Proposal{}}},
 		{Method: "POST", Pattern: "/api/v1/proposals/{id}/decision", Perm: PermBenefits, Handler: h.apiDecide,
@@ -86,7 +89,7 @@ func (h *handlers) apiDetList(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return web.WriteJSON(w, http.StatusOK, res)
+	return web.WriteJSON(w, http.StatusOK, h.caseListAnswer(res))
 }
 
 func (h *handlers) apiDetOpen(w http.ResponseWriter, r *http.Request) error {
@@ -227,7 +230,7 @@ func (h *handlers) apiProposals(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	return web.WriteJSON(w, http.StatusOK, ps)
+	return web.WriteJSON(w, http.StatusOK, h.proposalRows(ps))
 }
 
 func (h *handlers) apiProposal(w http.ResponseWriter, r *http.Request) error {

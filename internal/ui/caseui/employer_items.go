@@ -218,7 +218,10 @@ func (h *handlers) itemDone(w http.ResponseWriter, r *http.Request, it caseservi
 
 func (h *handlers) apiEmployerItems(w http.ResponseWriter, r *http.Request) error {
 	items, err := h.employerItems(r, strings.TrimSpace(r.URL.Query().Get("uscc")), r.URL.Query().Get("status"))
-	return writeList(w, items, err)
+	if err != nil {
+		return err
+	}
+	return writeList(w, h.employerItemRows(items), nil)
 }
 
 // writeList answers a list as a JSON array ([] when empty), or the error.
@@ -275,7 +278,8 @@ func (h *handlers) employerItemRoutes() []web.Route {
 		{Method: "POST", Pattern: "/portal/injury-cases/obligations/{proposal}/{seq}/paid", Perm: PermEmployerView, Handler: h.itemForm("case.ok.item_paid", h.obligationPaid)},
 		{Method: "GET", Pattern: "/api/v1/employer-items", Perm: PermEmployerItems, Handler: h.apiEmployerItems,
 			API: &web.APIDoc{Summary: "用人单位应付待遇及支付状态 / Employer-paid items and their status",
-				Description: "Query: uscc (one employer), status (due, overdue, referred, paid).", Response: []caseservice.EmployerItem{}}},
+				Description: "Query: uscc (one employer), status (due, overdue, referred, paid). Each item's worker_id is masked (3415**********123X) and worker_ref names the worker for GET /api/v1/persons/{ref} (audited).",
+				Response:    []EmployerItemRow{}}},
 		{Method: "POST", Pattern: "/api/v1/employer-items/{proposal}/{seq}/paid", Perm: PermEmployerItems, Handler: jsonStep(h.loadItem, h.apiEmployerPaid),
 			API: &web.APIDoc{Summary: "登记用人单位已支付 / Record an employer's payment", Description: "A stale version answers 409; an item already paid 409.",
 				Request: EmployerPaymentRequest{}, Response: caseservice.EmployerItem{}}},

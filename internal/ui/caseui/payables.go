@@ -192,7 +192,10 @@ func (h *handlers) payableAct(step string) web.HandlerFunc {
 
 func (h *handlers) apiPayables(w http.ResponseWriter, r *http.Request) error {
 	list, err := h.cases(r).Payables(r.Context(), web.CurrentUser(r).Region, r.URL.Query().Get("state"))
-	return writeList(w, list, err)
+	if err != nil {
+		return err
+	}
+	return writeList(w, h.payableRows(list), nil)
 }
 
 func (h *handlers) apiPayable(w http.ResponseWriter, r *http.Request) error {
@@ -239,8 +242,9 @@ func (h *handlers) payableRoutes() []web.Route {
 		{Method: "POST", Pattern: "/payments/lumpsum/{id}/pay", Perm: PermPayPrepare, Handler: h.payableAct("pay")},
 		{Method: "POST", Pattern: "/payments/lumpsum/{id}/reverse", Perm: PermPayReverse, Handler: h.payableAct("reverse")},
 		{Method: "GET", Pattern: "/api/v1/payables", Perm: PermPayRead, Handler: h.apiPayables,
-			API: &web.APIDoc{Summary: "一次性待遇支付列表 / Lump sums the fund owes", Description: "Query: state (payable, prepared, approved, paid).",
-				Response: []caseservice.Payable{}}},
+			API: &web.APIDoc{Summary: "一次性待遇支付列表 / Lump sums the fund owes",
+				Description: "Query: state (payable, prepared, approved, paid). Each payable's id_number and bank_account are masked (3415**********123X, 6222********1234); person_ref names the worker for GET /api/v1/persons/{ref} (audited), and GET /api/v1/payables/{id} answers the payable with the full values.",
+				Response:    []PayableRow{}}},
 		{Method: "GET", Pattern: "/api/v1/payables/{id}", Perm: PermPayRead, Handler: h.apiPayable,
 			API: &web.APIDoc{Summary: "一次性待遇 / A lump-sum payable", Response: caseservice.Payable{}}},
 		{Method: "POST", Pattern: "/api/v1/payables/{id}/prepare", Perm: PermPayPrepare, Handler: jsonStep(h.loadPayable, h.apiPayPrepare),

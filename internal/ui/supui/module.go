@@ -123,7 +123,8 @@ func install(s *web.Server) {
 		{Method: "POST", Pattern: "/archive/{id}/dispose", Perm: PermArchive, Handler: h.docDispose},
 
 		{Method: "GET", Pattern: "/api/v1/referrals", Perm: PermReferralRead, Handler: h.apiReferrals,
-			API: &web.APIDoc{Summary: "劳动监察移送清单 / Inspection referrals (?state&overdue=1)", Response: []supstore.Referral{}}},
+			API: &web.APIDoc{Summary: "劳动监察移送清单 / Inspection referrals (?state&overdue=1)",
+				Description: "Any ID number quoted in facts, evidence or result is masked (3415**********123X), as in every list.", Response: []supstore.Referral{}}},
 		{Method: "POST", Pattern: "/api/v1/referrals/{id}/result", Perm: PermInspect, Handler: h.apiResult,
 			API: &web.APIDoc{Summary: "录入监察处理结果 / Enter the inspectorate's result", Request: ResultRequest{}, Response: supstore.Referral{}}},
 		{Method: "GET", Pattern: "/api/v1/targets/evaluation", Perm: PermTargetRead, Handler: h.apiEvaluation,

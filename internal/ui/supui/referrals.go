@@ -8,6 +8,7 @@ import (
 
 	"wiis/internal/apperr"
 	"wiis/internal/auth"
+	"wiis/internal/privacy"
 	"wiis/internal/supervise"
 	"wiis/internal/supervise/supstore"
 	"wiis/internal/web"
@@ -235,7 +236,21 @@ func (h *handlers) apiReferrals(w http.ResponseWriter, r *http.Request) error {
 	if list == nil {
 		list = []supstore.Referral{}
 	}
+	for i := range list {
+		list[i] = listed(list[i])
+	}
 	return web.WriteJSON(w, http.StatusOK, list)
+}
+
+// listed is a referral as a list answers it: a referral names an employer, not a person, but
+// its facts, evidence and result are typed by people, and any ID number they quote is masked
+// there as in every list (security.md). The referral's page shows them whole.
+func listed(x supstore.Referral) supstore.Referral {
+	x.Facts, x.Evidence, x.Result = privacy.MaskText(x.Facts), privacy.MaskText(x.Evidence), privacy.MaskText(x.Result)
+	for i := range x.Events {
+		x.Events[i].Note = privacy.MaskText(x.Events[i].Note)
+	}
+	return x
 }
 
 // ResultRequest is the inspectorate's result sent by its system: the referral's version read,

@@ -15,6 +15,7 @@ import (
 
 	"wiis/internal/auth"
 	"wiis/internal/idcode"
+	"wiis/internal/privacy"
 	"wiis/internal/store"
 	"wiis/internal/store/storetest"
 	"wiis/internal/ui/supui"
@@ -202,5 +203,44 @@ func TestEveryMessageKeyOfTheSupervisionPagesExistsInBothLanguages(t *testing.T)
 			}
 		}
 		return nil
+	})
+}
+
+// TestListsMaskIDNumbers checks security.md's masking on supervision's lists: a conference
+// page (which the masking walk lists, like the conference list) names its worker by the
+// masked number, and any ID number typed into a conference's question or a referral's facts
+// is masked on the conference pages and in the referral list answer, while the referral's
+// own page shows what was typed.
+func TestListsMaskIDNumbers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		h := seeded(t, db)
+		var worker string
+		if err := db.QueryRow(ctx, `SELECT worker_id FROM case_conferences WHERE id = 1`).Scan(&worker); err != nil {
+			t.Fatal(err)
+		}
+		quoted := idcode.GenerateID(time.Date(1990, 5, 1, 0, 0, 0, 0, time.UTC), "341502", 9, idcode.Female)
+		if _, err := db.Exec(ctx, `UPDATE case_conferences SET question = ? WHERE id = 1`, "职工（"+quoted+"）是否构成工伤"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := db.Exec(ctx, `UPDATE inspection_referrals SET facts = ? WHERE id = 1`, "未参保职工"+quoted); err != nil {
+			t.Fatal(err)
+		}
+		officer := h.As(auth.DeterminationOfficer)
+		for _, c := range []struct{ path, want string }{
+			{"/supervise/conferences/1", privacy.MaskID(worker)},
+			{"/supervise/conferences", "职工（" + privacy.MaskID(quoted) + "）"},
+			{"/api/v1/referrals", "未参保职工" + privacy.MaskID(quoted)},
+		} {
+			body := officer.Do("GET", c.path, nil, false).Body.String()
+			if !strings.Contains(body, c.want) {
+				t.Errorf("GET %s: no %q", c.path, c.want)
+			}
+			if strings.Contains(body, worker) || strings.Contains(body, quoted) {
+				t.Errorf("GET %s: a whole ID number", c.path)
+			}
+		}
+		if body := officer.Do("GET", "/supervise/referrals/1", nil, false).Body.String(); !strings.Contains(body, "未参保职工"+quoted) {
+			t.Error("the referral's own page does not show its facts as typed")
+		}
 	})
 }
