@@ -44,13 +44,18 @@ func TestBrowserTellerCertifiesAnOverdueBeneficiaryAtTheCounter(t *testing.T) {
 	base := startServer(t, db)
 	b := openBrowser(t, "cert", 1280, 900, false)
 	b.login(base, "teller")
-	b.step("02-overdue", chromedp.Navigate(base+"/cert?status=overdue"), chromedp.WaitVisible(chromedp.CSS("#row-"+id)))
+	// The list names the row and links the page by the person's reference, not the number.
+	ref := db.PersonRef(id)
+	row := `[id="row-` + ref + `"]`
+	b.step("02-overdue", chromedp.Navigate(base+"/cert?status=overdue"), chromedp.WaitVisible(chromedp.CSS(row)))
 	if !strings.Contains(b.text("#cert-list"), "已暂停发放") {
 		t.Fatal("the overdue beneficiary is not shown as suspended")
 	}
-	b.step("03-person", chromedp.Click(chromedp.CSS("#row-"+id)), chromedp.WaitVisible(chromedp.CSS("#cert-form")))
+	b.step("03-person", chromedp.Click(chromedp.CSS(row)), chromedp.WaitVisible(chromedp.CSS("#cert-form")))
+	b.atPersonByRef("the person page", ref, id)
 	b.step("04-certify", chromedp.SendKeys(chromedp.CSS("#evidence"), "核验居民身份证原件，本人到场"),
 		chromedp.Click(chromedp.CSS("#cert-submit")), chromedp.WaitVisible(chromedp.CSS("#certified-msg")))
+	b.atPersonByRef("after certifying", ref, id)
 	if got := b.text("#cert-status-value"); got != "已认证" {
 		t.Errorf("status after certifying: %q", got)
 	}
@@ -59,5 +64,18 @@ func TestBrowserTellerCertifiesAnOverdueBeneficiaryAtTheCounter(t *testing.T) {
 	}
 	if w, _ := s.WithheldIn(ctx, payroll.MonthOf(now.Year(), now.Month())); len(w) != 0 {
 		t.Errorf("still withheld: %+v", w)
+	}
+}
+
+// atPersonByRef checks that the browser is at the certification page of the person with ID
+// number id under their reference ref: the number stays out of the address bar and history.
+func (b *browser) atPersonByRef(step, ref, id string) {
+	b.t.Helper()
+	loc, err := chromedp.Run(b.ctx, chromedp.Location())
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	if !strings.Contains(loc, "/cert/persons/"+ref) || strings.Contains(loc, id) {
+		b.t.Errorf("%s: at %s, want the reference's address", step, loc)
 	}
 }

@@ -122,9 +122,12 @@ func TestCertificationPagesRenderForTheirRolesWithinTheirRegion(t *testing.T) {
 			{auth.Teller, "/cert?status=current", []string{"吴秀兰", "数据比对"}},
 			{auth.Teller, "/cert?office=341502&q=周", []string{"周建华"}},
 			{auth.Teller, "/cert/persons/" + idLu, []string{idLu, "2024-08-01", "确认认证", "上门认证"}},
+			{auth.Teller, "/cert/persons/" + db.PersonRef(idLu), []string{idLu, "2024-08-01", `action="/cert/persons/` + db.PersonRef(idLu) + `"`}},
+			{auth.Teller, "/cert/persons/" + strings.ToLower(idLu), []string{idLu, "2024-08-01"}},
 			{auth.Teller, "/cert/persons/" + idLu2, []string{"医保结算 #4411", "2025-06-20"}},
 			{auth.BenefitsReviewer, "/cert", []string{"周建华"}},
 			{auth.BenefitsReviewer, "/cert/persons/" + idLu, []string{"认证记录"}},
+			{auth.BenefitsReviewer, "/cert/persons/" + db.PersonRef(idLu2), []string{"认证记录", "医保结算 #4411"}},
 			{auth.PaymentOfficer, "/cert/withheld", []string{"暂停发放名单"}},
 			{auth.PaymentOfficer, "/overpayments", []string{"多发待遇追回"}},
 			{auth.Worker, "/me/certify", []string{"待遇资格自助认证", "周建华", "capture=\"user\""}},
@@ -157,12 +160,73 @@ func TestCertificationPagesRenderForTheirRolesWithinTheirRegion(t *testing.T) {
 		if rec := tel.Do("POST", "/cert/persons/"+idHefei, form("channel", "counter", "evidence", "x"), true, "Content-Type", formType); rec.Code != http.StatusNotFound {
 			t.Errorf("certifying outside the scope: %d", rec.Code)
 		}
+		// The list names and links each person by reference, never by the whole number
+		// (security.md: ID numbers are masked in lists).
+		list := tel.Do("GET", "/cert", nil, false).Body.String()
+		ref := db.PersonRef(idLu)
+		if !strings.Contains(list, `href="/cert/persons/`+ref+`" id="row-`+ref+`"`) {
+			t.Errorf("no link by reference to %s in the list:\n%s", ref, list)
+		}
+		if found := wholeIDs(list); len(found) > 0 {
+			t.Errorf("the list holds whole ID numbers: %q", found)
+		}
+		if found := wholeIDs(tel.Do("GET", "/cert/notices", nil, false).Body.String()); len(found) > 0 {
+			t.Errorf("the notices hold whole ID numbers: %q", found)
+		}
 		// Notices: the due-soon beneficiaries get a letter each (Lu2 is due 2025-06-20: on
 		// 2025-06-01 she is due soon).
 		setAt(t, "2025-06-01")
 		notes := tel.Do("GET", "/cert/notices", nil, false).Body.String()
 		if !strings.Contains(notes, "吴秀兰") || strings.Count(notes, `class="letter"`) != 1 || !strings.Contains(notes, "2025-06-20") {
 			t.Errorf("notices:\n%s", notes)
+		}
+	})
+}
+
+// wholeIDs returns the whole ID numbers standing in body.
+func wholeIDs(body string) []string {
+	var out []string
+	for i := 0; i+18 <= len(body); i++ {
+		if idcode.IDAt(body, i) {
+			out = append(out, body[i:i+18])
+			i += 17
+		}
+	}
+	return out
+}
+
+// A teller searching the work list for a whole ID number is answered at the address of the
+// person's reference, which shows the one person and the number masked in the search box;
+// searching for that masked number finds them again, and so do a name and part of a number.
+func TestWorkListSearchByIDNumberKeepsTheNumberOutOfThePage(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := setup(t, db)
+		tel := f.h.As(auth.Teller)
+		ref := db.PersonRef(idLu)
+		for _, typed := range []string{idLu, strings.ToLower(idLu)} {
+			rec := tel.Do("GET", "/cert?status=&q="+typed, nil, false)
+			loc := rec.Header().Get("Location")
+			if rec.Code != http.StatusSeeOther || strings.Contains(loc, idLu) || !strings.Contains(loc, "q="+url.QueryEscape(ref)) {
+				t.Fatalf("search for %s: %d to %q", typed, rec.Code, loc)
+			}
+			body := tel.Do("GET", loc, nil, false).Body.String()
+			if !strings.Contains(body, `id="row-`+ref+`"`) || strings.Contains(body, "吴秀兰") ||
+				!strings.Contains(body, `value="`+privacy.MaskID(idLu)+`"`) {
+				t.Errorf("search for %s:\n%s", typed, body)
+			}
+			if found := wholeIDs(body); len(found) > 0 {
+				t.Errorf("search for %s: whole ID numbers in the page: %q", typed, found)
+			}
+		}
+		for _, q := range []string{privacy.MaskID(idLu), "周建", idLu[len(idLu)-6:]} {
+			body := tel.Do("GET", "/cert?q="+url.QueryEscape(q), nil, false).Body.String()
+			if !strings.Contains(body, `id="row-`+ref+`"`) || strings.Contains(body, "吴秀兰") {
+				t.Errorf("search for %s:\n%s", q, body)
+			}
+		}
+		// A person out of the caller's scope is not found by their reference either.
+		if body := tel.Do("GET", "/cert?q="+url.QueryEscape(db.PersonRef(idHefei)), nil, false).Body.String(); strings.Contains(body, "孙丽") {
+			t.Error("a Lu'an teller finds a Hefei beneficiary by reference")
 		}
 	})
 }
@@ -181,8 +245,12 @@ func TestCounterCertificationLiftsTheSuspensionAndTheNextRunPaysBack(t *testing.
 		tel := f.h.As(auth.Teller)
 		setAt(t, "2024-12-20")
 		withheld := tel.Do("GET", "/cert/withheld?month=2024-12", nil, false).Body.String()
-		if !strings.Contains(withheld, "周建华") || !strings.Contains(withheld, "未按期认证") || !strings.Contains(withheld, "/cert/persons/"+idLu) {
+		ref := db.PersonRef(idLu)
+		if !strings.Contains(withheld, "周建华") || !strings.Contains(withheld, "未按期认证") || !strings.Contains(withheld, `href="/cert/persons/`+ref+`"`) {
 			t.Fatalf("withheld in December:\n%s", withheld)
+		}
+		if found := wholeIDs(withheld); len(found) > 0 {
+			t.Errorf("the withheld lines hold whole ID numbers: %q", found)
 		}
 		if !strings.Contains(tel.Do("GET", "/cert?status=overdue", nil, false).Body.String(), "已暂停发放") {
 			t.Error("the overdue list does not show the suspension")
@@ -193,9 +261,12 @@ func TestCounterCertificationLiftsTheSuspensionAndTheNextRunPaysBack(t *testing.
 		if rec.Code != http.StatusUnprocessableEntity || !strings.Contains(rec.Body.String(), "请填写认证依据") {
 			t.Fatalf("no evidence: %d\n%s", rec.Code, rec.Body.String())
 		}
-		rec = tel.Do("POST", "/cert/persons/"+idLu, form("channel", "counter", "evidence", "核验居民身份证原件，本人到场", "certified_on", "2025-01-10"), true, "Content-Type", formType)
+		rec = tel.Do("POST", "/cert/persons/"+ref, form("channel", "counter", "evidence", "核验居民身份证原件，本人到场", "certified_on", "2025-01-10"), true, "Content-Type", formType)
 		if rec.Code != http.StatusSeeOther {
 			t.Fatalf("certify: %d\n%s", rec.Code, rec.Body.String())
+		}
+		if loc := rec.Header().Get("Location"); !strings.HasPrefix(loc, "/cert/persons/"+ref+"?") {
+			t.Errorf("after certifying, to %s: want the reference's address", loc)
 		}
 		if m := liftedRE.FindStringSubmatch(rec.Header().Get("Location")); m == nil || m[1] != "1" {
 			t.Fatalf("lifted: %s", rec.Header().Get("Location"))
@@ -207,7 +278,7 @@ func TestCounterCertificationLiftsTheSuspensionAndTheNextRunPaysBack(t *testing.
 		// The person-page panel shows the position and the last certification.
 		tbl, err := certPanel(ctx, db, idLu)
 		if err != nil || len(tbl.Rows) != 1 || tbl.Rows[0][0].Text != "ce.status.current" || tbl.Rows[0][3].Text != "2025-01-10" ||
-			tbl.Rows[0][4].Text != "ce.channel.counter" || tbl.Rows[0][6].Text != "ce.no" {
+			tbl.Rows[0][4].Text != "ce.channel.counter" || tbl.Rows[0][6].Text != "ce.no" || tbl.Rows[0][0].Href != "/cert/persons/"+ref {
 			t.Errorf("panel: %+v %v", tbl, err)
 		}
 		if tbl, _ := certPanel(ctx, db, "110101199001011234"); len(tbl.Rows) != 0 {
@@ -259,8 +330,11 @@ func TestOverpaymentDemandRepaymentAndFourEyesWriteOff(t *testing.T) {
 		po := f.h.As(auth.PaymentOfficer)
 		base := "/overpayments/" + itoa(rec.ID)
 		list := po.Do("GET", "/overpayments", nil, false).Body.String()
-		if !strings.Contains(list, "郑国强") || !strings.Contains(list, "6,000.00") {
+		if !strings.Contains(list, "郑国强") || !strings.Contains(list, "6,000.00") || !strings.Contains(list, `id="op-`+db.PersonRef(idDead)+`"`) {
 			t.Fatalf("list:\n%s", list)
+		}
+		if found := wholeIDs(list); len(found) > 0 {
+			t.Errorf("the receivables hold whole ID numbers: %q", found)
 		}
 		version := func() string {
 			m := versionRE.FindStringSubmatch(po.Do("GET", base, nil, false).Body.String())

@@ -13,6 +13,7 @@ import (
 	"wiis/internal/apperr"
 	"wiis/internal/audit"
 	"wiis/internal/auth"
+	"wiis/internal/idcode"
 	"wiis/internal/payroll"
 	"wiis/internal/payrollsvc"
 	"wiis/internal/privacy"
@@ -25,7 +26,8 @@ const pageSize = 50
 
 var statuses = []string{payroll.StatusOverdue, payroll.StatusDue, payroll.StatusDueSoon, payroll.StatusCurrent}
 
-// certRow is one beneficiary of the work list.
+// certRow is one beneficiary of the work list, with the number masked (the template links
+// to the page and names the row by the person's reference: a list holds no whole ID number).
 type certRow struct {
 	payrollsvc.CertStatus
 	Masked string
@@ -59,6 +61,17 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	if !slices.Contains(statuses, status) {
 		status = ""
 	}
+	// A whole ID number searched for would come back in the list (the search box, the pager's
+	// and the language links) and stay in the browser's history: the list answers it at the
+	// address that carries the person's reference instead.
+	if up := strings.ToUpper(find); len(up) == 18 && idcode.IDAt(up, 0) {
+		if ref := h.s.PersonRef(up); ref != up {
+			q.Set("q", ref)
+			http.Redirect(w, r, "/cert?"+q.Encode(), http.StatusSeeOther)
+			return nil
+		}
+	}
+	match, shownQ := finder(h.s.DB, find)
 	all, err := h.svc(r).CertificationList(r.Context(), payrollsvc.CertificationFilter{Region: scopeOf(u, office), On: today()})
 	if err != nil {
 		return err
@@ -72,7 +85,7 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 		if status != "" && st.Status != status {
 			continue
 		}
-		if find != "" && !strings.Contains(st.Name, find) && !strings.Contains(st.IDNumber, strings.ToUpper(find)) {
+		if !match(st) {
 			continue
 		}
 		rows = append(rows, certRow{st, privacy.MaskID(st.IDNumber)})
@@ -87,9 +100,30 @@ func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	base := url.Values{"status": {status}, "office": {office}, "q": {find}}
 	h.s.Render(w, r, http.StatusOK, "cert_list", map[string]any{
 		"Rows": shown, "Total": len(rows), "All": len(all), "Counts": counts, "Statuses": statuses, "Status": status,
-		"Office": office, "Offices": officeList, "Q": find, "Page": page, "Pages": pages, "Query": base.Encode(),
+		"Office": office, "Offices": officeList, "Q": shownQ, "Page": page, "Pages": pages, "Query": base.Encode(),
 		"Prev": page - 1, "Next": page + 1, "Today": today().Format(time.DateOnly)})
 	return nil
+}
+
+// finder returns the work list's filter for the search term find and the term as the search
+// box shows it again. The term is a name or part of an ID number; a person's reference (what
+// a search for a whole ID number is answered at) finds that person and shows as the masked
+// number, and a masked number (3415**********1234, what the box then holds) finds the
+// persons it masks.
+func finder(db *store.DB, find string) (match func(payrollsvc.CertStatus) bool, shown string) {
+	if find == "" {
+		return func(payrollsvc.CertStatus) bool { return true }, ""
+	}
+	if id, ok := db.PersonOf(find); ok {
+		return func(st payrollsvc.CertStatus) bool { return st.IDNumber == id }, privacy.MaskID(id)
+	}
+	up := strings.ToUpper(find)
+	if strings.Contains(find, "*") {
+		return func(st payrollsvc.CertStatus) bool { return privacy.MaskID(st.IDNumber) == up }, find
+	}
+	return func(st payrollsvc.CertStatus) bool {
+		return strings.Contains(st.Name, find) || strings.Contains(st.IDNumber, up)
+	}, find
 }
 
 // paging reads ?page= and returns it (clamped) with the number of pages.
@@ -154,7 +188,7 @@ func (h *handlers) person(w http.ResponseWriter, r *http.Request) error {
 
 func (h *handlers) renderPerson(w http.ResponseWriter, r *http.Request, status int, v *personView) error {
 	u := web.CurrentUser(r)
-	v.ID = strings.ToUpper(r.PathValue("id"))
+	v.ID = h.s.PersonParam(r, "id")
 	ctx := r.Context()
 	if err := h.beneficiary(ctx, u, v.ID); err != nil {
 		return err
@@ -184,7 +218,7 @@ func (h *handlers) renderPerson(w http.ResponseWriter, r *http.Request, status i
 // for missed certification, and the next run pays the suspended months back.
 func (h *handlers) certify(w http.ResponseWriter, r *http.Request) error {
 	u := web.CurrentUser(r)
-	id := strings.ToUpper(r.PathValue("id"))
+	id := h.s.PersonParam(r, "id")
 	if err := h.beneficiary(r.Context(), u, id); err != nil {
 		return err
 	}
@@ -214,7 +248,8 @@ func (h *handlers) certify(w http.ResponseWriter, r *http.Request) error {
 		v.Errors = errs
 		return h.renderPerson(w, r, http.StatusUnprocessableEntity, v)
 	}
-	http.Redirect(w, r, "/cert/persons/"+id+"?lifted="+strconv.Itoa(lifted), http.StatusSeeOther)
+	// To the reference's address: the number would land in the browser's history.
+	http.Redirect(w, r, "/cert/persons/"+url.PathEscape(h.s.PersonRef(id))+"?lifted="+strconv.Itoa(lifted), http.StatusSeeOther)
 	return nil
 }
 
