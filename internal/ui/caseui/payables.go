@@ -236,7 +236,7 @@ func (h *handlers) apiPayReverse(r *http.Request, b caseservice.Payable, req Rev
 func (h *handlers) payableRoutes() []web.Route {
 	return []web.Route{
 		{Method: "GET", Pattern: "/payments/lumpsum", Perm: PermPayRead, Handler: h.payables, Nav: "case.nav.payables"},
-		{Method: "GET", Pattern: "/payments/lumpsum/{id}", Perm: PermPayRead, Handler: h.payablePage},
+		{Method: "GET", Pattern: "/payments/lumpsum/{id}", Perm: PermPayRead, Views: "payable.view", Handler: h.payablePage},
 		{Method: "POST", Pattern: "/payments/lumpsum/{id}/prepare", Perm: PermPayPrepare, Handler: h.payableAct("prepare")},
 		{Method: "POST", Pattern: "/payments/lumpsum/{id}/decide", Perm: PermPayApprove, Handler: h.payableAct("decide")},
 		{Method: "POST", Pattern: "/payments/lumpsum/{id}/pay", Perm: PermPayPrepare, Handler: h.payableAct("pay")},
@@ -245,7 +245,7 @@ func (h *handlers) payableRoutes() []web.Route {
 			API: &web.APIDoc{Summary: "一次性待遇支付列表 / Lump sums the fund owes",
 				Description: "Query: state (payable, prepared, approved, paid). Each payable's id_number and bank_account are masked (3415**********123X, 6222********1234); person_ref names the worker for GET /api/v1/persons/{ref} (audited), and GET /api/v1/payables/{id} answers the payable with the full values.",
 				Response:    []PayableRow{}}},
-		{Method: "GET", Pattern: "/api/v1/payables/{id}", Perm: PermPayRead, Handler: h.apiPayable,
+		{Method: "GET", Pattern: "/api/v1/payables/{id}", Perm: PermPayRead, Views: "payable.view", Handler: h.apiPayable,
 			API: &web.APIDoc{Summary: "一次性待遇 / A lump-sum payable", Response: caseservice.Payable{}}},
 		{Method: "POST", Pattern: "/api/v1/payables/{id}/prepare", Perm: PermPayPrepare, Handler: jsonStep(h.loadPayable, h.apiPayPrepare),
 			API: &web.APIDoc{Summary: "支付经办 / Prepare a payment (payee, bank account)", Request: PrepareRequest{}, Response: caseservice.Payable{}}},
