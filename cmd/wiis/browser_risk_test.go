@@ -9,6 +9,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"wiis/internal/demo"
+	"wiis/internal/idcode"
 	"wiis/internal/money"
 	"wiis/internal/payroll"
 	"wiis/internal/store"
@@ -38,6 +39,11 @@ func TestBrowserInvestigatorClosesAnAlertAndTwoOfficersPayAMonth(t *testing.T) {
 	signIn("risk_investigator")
 	do("open alerts", chromedp.Navigate(base+"/risk?status=open"), chromedp.WaitVisible(chromedp.CSS("#alerts")))
 	shot("risk-01-alerts")
+	// The list masks the ID numbers of its subjects and of the findings (security.md); the
+	// alert's own page has them whole.
+	if list := text("#alerts"); !strings.Contains(list, "**********") || hasWholeID(list) {
+		t.Errorf("alert list shows a whole ID number or none masked: %q", list)
+	}
 	do("open first alert", chromedp.Click(chromedp.CSS("#alerts tbody tr td a")), chromedp.WaitVisible(chromedp.CSS("#evidence")))
 	do("assign", chromedp.Click(chromedp.CSS("#assign-submit")), chromedp.WaitVisible(chromedp.CSS("#investigate-submit")))
 	do("investigate", chromedp.Click(chromedp.CSS("#investigate-submit")), chromedp.WaitNotPresent(chromedp.CSS("#investigate-submit")))
@@ -82,4 +88,14 @@ func TestBrowserInvestigatorClosesAnAlertAndTwoOfficersPayAMonth(t *testing.T) {
 	if s := text("#run-state"); !strings.Contains(s, "已对账") {
 		t.Errorf("run state %q, want reconciled", s)
 	}
+}
+
+// hasWholeID reports whether s holds a whole, valid ID number.
+func hasWholeID(s string) bool {
+	for i := 0; i+18 <= len(s); i++ {
+		if idcode.IDAt(s, i) {
+			return true
+		}
+	}
+	return false
 }

@@ -36,15 +36,40 @@ var messages = web.Messages{
 	"alertblock.open":    {Zh: "查看预警", En: "Open the alert"},
 }
 
-// Item is one open alert as the block shows it.
+// Item is one open alert as the block shows it: a list, so no personal number stands whole
+// in it (security.md); the alert's own page, one click away for the investigator, has them.
 type Item struct {
 	ID       int64
 	Rule     string
 	RuleName string
-	Subject  string // masked for roles other than the risk investigator
+	Subject  string // masked: see MaskSubject; every subject for roles other than the risk investigator
 	Status   string
-	Detail   string // empty for roles other than the risk investigator
+	Detail   string // ID numbers masked; empty for roles other than the risk investigator
 	Href     string // the alert page, for the risk investigator only
+}
+
+// MaskSubject is an alert's subject as a list shows it (security.md: personal numbers are
+// masked in lists): the ID number of R03, R06 and R08 and the bank account of R09 are
+// masked; a claim number or a credit code stays, with any ID number inside it masked. The
+// risk pages and the open-alert API use it too, so every list masks alike.
+func MaskSubject(rule, subject string) string {
+	switch {
+	case PersonSubject(rule):
+		return privacy.MaskID(subject)
+	case rule == "R09":
+		return privacy.MaskBank(subject)
+	}
+	return privacy.MaskText(subject)
+}
+
+// PersonSubject reports whether rule's subject is a person's ID number (R03, R06, R08), which a
+// link or an API answer names by the person's reference.
+func PersonSubject(rule string) bool {
+	switch rule {
+	case "R03", "R06", "R08":
+		return true
+	}
+	return false
 }
 
 // Block is the open alerts of one page's subjects, as the current user may see them.
@@ -72,7 +97,7 @@ func Load(ctx context.Context, q store.Querier, u *auth.User, keys ...string) (B
 	for _, a := range list {
 		it := Item{ID: a.ID, Rule: a.Rule, RuleName: risk.RuleName(a.Rule), Status: a.Status}
 		if b.Investigator {
-			it.Subject, it.Detail = a.Subject, a.Detail
+			it.Subject, it.Detail = MaskSubject(a.Rule, a.Subject), privacy.MaskText(a.Detail)
 			it.Href = "/risk/alerts/" + strconv.FormatInt(a.ID, 10)
 		} else {
 			it.Subject = privacy.MaskID(a.Subject)

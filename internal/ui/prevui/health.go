@@ -28,8 +28,10 @@ func (h *handlers) healthHome(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/health/employers/"+u, http.StatusSeeOther)
 		return nil
 	}
-	if id := strings.TrimSpace(r.FormValue("id")); id != "" {
-		http.Redirect(w, r, "/health/workers/"+id, http.StatusSeeOther)
+	if id := strings.ToUpper(strings.TrimSpace(r.FormValue("id"))); id != "" {
+		// The worker's page is named by reference, so the number typed here stays out of the
+		// address bar, the history and the request log from now on.
+		http.Redirect(w, r, "/health/workers/"+h.s.PersonRef(id), http.StatusSeeOther)
 		return nil
 	}
 	reg, err := region(r)
@@ -163,9 +165,10 @@ type workerData struct {
 }
 
 // worker is a worker's file: examinations with results, injuries, rehabilitation, the return
-// to work and compensation as one history (health data: behind the rule).
+// to work and compensation as one history (health data: behind the rule). The path names the
+// worker by reference (the links of the lists) or by a typed ID number.
 func (h *handlers) worker(w http.ResponseWriter, r *http.Request) error {
-	id := r.PathValue("id")
+	id := h.s.PersonParam(r, "id")
 	if ok, err := h.workerInScope(r, id); err != nil {
 		return err
 	} else if !ok {

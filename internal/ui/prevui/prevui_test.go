@@ -18,9 +18,11 @@ import (
 	"wiis/internal/auth"
 	"wiis/internal/fund"
 	"wiis/internal/fund/ledger"
+	"wiis/internal/idcode"
 	"wiis/internal/money"
 	"wiis/internal/prevention"
 	"wiis/internal/prevention/prevstore"
+	"wiis/internal/privacy"
 	"wiis/internal/store"
 	"wiis/internal/store/storetest"
 	"wiis/internal/ui/panels"
@@ -268,6 +270,72 @@ func TestARehabilitationCaseIsWalkedThroughByForms(t *testing.T) {
 		// Bad input names the field and keeps the case as it was.
 		if r := post(officer, "/rehab", url.Values{"worker_id": {"P1"}, "employer": {"nobody"}, "origin": {"worker"}, "opened_on": {"2025-04-01"}}); r.Code != 422 {
 			t.Errorf("unknown employer: %d", r.Code)
+		}
+	})
+}
+
+// xWorker is a valid ID number ending in X, so a number typed in lower case is looked up too.
+func xWorker(t *testing.T) string {
+	t.Helper()
+	for seq := range 500 {
+		if id := idcode.GenerateID(time.Date(1985, 7, 9, 0, 0, 0, 0, time.UTC), "341502", seq, idcode.Male); id[17] == 'X' {
+			return id
+		}
+	}
+	t.Fatal("no ID number ends in X")
+	return ""
+}
+
+// TestHealthListsNameWorkersByReferenceAndMaskTheirNumbers checks security.md's masking on the
+// surveillance and rehabilitation lists: a worker shows as 3415**********123X and is linked by
+// reference; the worker's page opens by that reference and by the number typed in, and the
+// desk's search sends the user on to the reference.
+func TestHealthListsNameWorkersByReferenceAndMaskTheirNumbers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seed(t, db)
+		w := xWorker(t)
+		exec(t, db, `INSERT INTO persons (id_number, name) VALUES (?, '李四')`, w)
+		exec(t, db, `INSERT INTO enrollment_events (id_number, uscc, event, month, recorded_on, monthly_base) VALUES (?, ?, 'add', '2024-01', '2024-01-05', 500000)`, w, e1)
+		if _, err := prevstore.RecordExam(ctx, db, staff, prevstore.Exam{IDNumber: w, USCC: e1, Kind: "on_the_job", ExamOn: "2025-03-01",
+			Institution: "市职防院", Hazards: []string{"dust"}, Result: "suspected", Findings: "双肺小阴影", Disease: "矽肺"}); err != nil {
+			t.Fatal(err)
+		}
+		c, err := prevstore.OpenRehab(ctx, db, staff, prevention.RehabCase{Region: "341502", WorkerID: w, Employer: e1, Origin: "worker",
+			Injury: "右手骨折", OpenedOn: "2025-04-01"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := webtest.New(t, db)
+		ref := h.S.PersonRef(w)
+		if ref == w || strings.Contains(ref, w) {
+			t.Fatalf("reference %q is the number", ref)
+		}
+		link := `href="/health/workers/` + ref + `"`
+		for _, role := range []auth.Role{auth.PreventionOfficer, auth.DeterminationOfficer, auth.AssessmentSecretary, auth.MedicalAuditor} {
+			for _, p := range []string{"/health", "/rehab", "/health/employers/" + e1} {
+				r := get(h.As(role), p)
+				if r.Code != 200 || strings.Contains(r.Body, w) || !strings.Contains(r.Body, privacy.MaskID(w)) || !strings.Contains(r.Body, link) {
+					t.Errorf("%s as %s: %d, want the worker masked and linked by reference\n%s", p, role, r.Code, r.Body)
+				}
+			}
+		}
+		// The case's own page may show the number; its link carries the reference.
+		if r := get(h.As(auth.MedicalAuditor), "/rehab/"+itoa(c.ID)); r.Code != 200 || !strings.Contains(r.Body, link) {
+			t.Errorf("rehab case page: %d, want the worker linked by reference", r.Code)
+		}
+		auditor := h.As(auth.MedicalAuditor)
+		for _, p := range []string{ref, w, strings.ToLower(w)} {
+			r := get(auditor, "/health/workers/"+p)
+			if r.Code != 200 || !strings.Contains(r.Body, "李四") || !strings.Contains(r.Body, "矽肺") {
+				t.Errorf("worker page by %s: %d", p, r.Code)
+			}
+		}
+		if r := get(auditor, "/health/workers/"+h.S.PersonRef("341502199001011234")); r.Code != 404 {
+			t.Errorf("worker page of a person nobody here sees: %d, want 404", r.Code)
+		}
+		r := get(auditor, "/health?id="+strings.ToLower(w))
+		if r.Code != http.StatusSeeOther || r.Location != "/health/workers/"+ref {
+			t.Errorf("worker search: %d → %q, want the reference", r.Code, r.Location)
 		}
 	})
 }

@@ -16,6 +16,7 @@ import (
 	"wiis/internal/risk"
 	"wiis/internal/risk/riskstore"
 	"wiis/internal/store"
+	"wiis/internal/ui/alertblock"
 	"wiis/internal/web"
 )
 
@@ -34,25 +35,19 @@ type listData struct {
 	Errors             map[string]string
 }
 
+// listRow is an alert as the list shows it: a list holds no whole personal number
+// (security.md), so the subject and the detail are masked (alertblock.MaskSubject,
+// privacy.MaskText); the alert's own page has them whole.
 type listRow struct {
 	riskstore.Stored
 	SubjectShown string
+	DetailShown  string
 }
 
 // statuses lists the workflow states for the filter; "" (not closed) comes first.
 var statuses = []string{riskstore.StatusOpen, riskstore.StatusAssigned, riskstore.StatusInvestigating, riskstore.StatusClosed}
 
 var outcomes = []string{riskstore.OutcomeConfirmed, riskstore.OutcomeCorrected, riskstore.OutcomeFalseAlarm}
-
-// personSubject reports whether a rule's subject is personal data (an ID number or a bank
-// account), masked in lists (security.md).
-func personSubject(rule string) bool {
-	switch rule {
-	case "R03", "R06", "R08", "R09":
-		return true
-	}
-	return false
-}
 
 func (h *handlers) list(w http.ResponseWriter, r *http.Request) error {
 	return h.renderList(w, r, http.StatusOK, listData{})
@@ -76,11 +71,8 @@ func (h *handlers) renderList(w http.ResponseWriter, r *http.Request, status int
 		return appErr(err)
 	}
 	for _, a := range list {
-		row := listRow{Stored: a, SubjectShown: a.Subject}
-		if personSubject(a.Rule) {
-			row.SubjectShown = privacy.MaskID(a.Subject)
-		}
-		d.Alerts = append(d.Alerts, row)
+		d.Alerts = append(d.Alerts, listRow{Stored: a, SubjectShown: alertblock.MaskSubject(a.Rule, a.Subject),
+			DetailShown: privacy.MaskText(a.Detail)})
 	}
 	d.Total, d.Pages = total, max(1, (total+pageSize-1)/pageSize)
 	page := func(p int) string {

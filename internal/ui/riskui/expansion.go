@@ -15,6 +15,7 @@ import (
 	"wiis/internal/risk"
 	"wiis/internal/risk/riskstore"
 	"wiis/internal/store"
+	"wiis/internal/ui/alertblock"
 	"wiis/internal/web"
 )
 
@@ -124,21 +125,32 @@ func (h *handlers) expansionXLSX(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// OpenAlert is an open alert as the API shows it to other modules' pages.
+// OpenAlert is an open alert as the API shows it to other modules' pages. It is a list
+// answer, so it holds no whole personal number (security.md): subject is masked
+// (alertblock.MaskSubject) and detail has its ID numbers masked; when the subject is a
+// person, subject_ref is the person's reference, which the person routes take.
 type OpenAlert struct {
-	ID       int64  `json:"id"`
-	Rule     string `json:"rule"`
-	RuleName string `json:"rule_name"`
-	Subject  string `json:"subject"`
-	Status   string `json:"status"`
-	Assignee string `json:"assignee,omitempty"`
-	Detail   string `json:"detail"`
+	ID         int64  `json:"id"`
+	Rule       string `json:"rule"`
+	RuleName   string `json:"rule_name"`
+	Subject    string `json:"subject"`
+	SubjectRef string `json:"subject_ref,omitempty"`
+	Status     string `json:"status"`
+	Assignee   string `json:"assignee,omitempty"`
+	Detail     string `json:"detail"`
 }
 
 // openAlertsJSON answers the open alerts of the keys asked (riskstore.OpenAlertsFor), for the
-// keys within the caller's region scope only (keysInScope).
+// keys within the caller's region scope only (keysInScope). A key may be a person's reference
+// (a list answer's *_ref) as well as an ID number, claim number or credit code.
 func (h *handlers) openAlertsJSON(w http.ResponseWriter, r *http.Request) error {
-	keys, err := keysInScope(r.Context(), h.db, web.CurrentUser(r), r.URL.Query()["key"])
+	asked := r.URL.Query()["key"]
+	for i, k := range asked {
+		if id, ok := h.db.PersonOf(k); ok {
+			asked[i] = id
+		}
+	}
+	keys, err := keysInScope(r.Context(), h.db, web.CurrentUser(r), asked)
 	if err != nil {
 		return err
 	}
@@ -148,8 +160,12 @@ func (h *handlers) openAlertsJSON(w http.ResponseWriter, r *http.Request) error 
 	}
 	out := []OpenAlert{}
 	for _, a := range list {
-		out = append(out, OpenAlert{ID: a.ID, Rule: a.Rule, RuleName: risk.RuleName(a.Rule), Subject: a.Subject,
-			Status: a.Status, Assignee: a.Assignee, Detail: a.Detail})
+		o := OpenAlert{ID: a.ID, Rule: a.Rule, RuleName: risk.RuleName(a.Rule), Subject: alertblock.MaskSubject(a.Rule, a.Subject),
+			Status: a.Status, Assignee: a.Assignee, Detail: privacy.MaskText(a.Detail)}
+		if alertblock.PersonSubject(a.Rule) {
+			o.SubjectRef = h.s.PersonRef(a.Subject)
+		}
+		out = append(out, o)
 	}
 	return web.WriteJSON(w, http.StatusOK, out)
 }

@@ -65,8 +65,9 @@ func install(s *web.Server) {
 		{Method: "GET", Pattern: "/risk/expansion.xlsx", Perm: PermRead, Handler: h.expansionXLSX},
 		{Method: "GET", Pattern: "/api/v1/risk/open-alerts", Perm: PermLive, Handler: h.openAlertsJSON,
 			API: &web.APIDoc{Summary: "未关闭的风险预警 / Open risk alerts of a person, claim or employer",
-				Description: "key: 身份证号、认定编号或统一社会信用代码（可重复）/ ID number, claim number or credit code (repeatable)",
-				Response:    []OpenAlert{}}},
+				Description: "key: 身份证号（或人员引用 *_ref）、认定编号或统一社会信用代码（可重复）；答复中的身份证号已脱敏，subject_ref 为人员引用 / " +
+					"ID number (or a person reference, *_ref), claim number or credit code (repeatable); ID numbers in the answer are masked, subject_ref is the person's reference",
+				Response: []OpenAlert{}}},
 	} {
 		s.Handle(rt)
 	}

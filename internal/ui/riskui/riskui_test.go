@@ -3,6 +3,7 @@ package riskui
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -15,6 +16,7 @@ import (
 
 	"wiis/internal/auth"
 	"wiis/internal/coverage"
+	"wiis/internal/privacy"
 	"wiis/internal/risk"
 	"wiis/internal/risk/riskstore"
 	"wiis/internal/store"
@@ -22,10 +24,11 @@ import (
 	"wiis/internal/web/webtest"
 )
 
+// Valid ID numbers (their check characters are right), so the lists' masking is tested.
 const (
-	deadID = "341502195001011234"
+	deadID = "341502195001011230"
 	firm   = "91341500MA2TEST01X"
-	taxID  = "341502199001011111"
+	taxID  = "341502199001011116"
 )
 
 // seed stores an R03 and an R07 alert as a scan would, with the registry row R07 names.
@@ -39,7 +42,7 @@ func seed(t *testing.T, db *store.DB) {
 		{Rule: "R03", Subject: deadID, Detail: "2024-03 死亡，2024-05 仍领待遇", Evidence: []risk.Evidence{
 			{Table: "deaths", Row: map[string]string{"id_number": deadID, "death_date": "2024-03-10"}},
 			{Table: "payments", Row: map[string]string{"id_number": deadID, "month": "2024-05", "item": "disability_allowance"}}}},
-		{Rule: "R07", Subject: firm, Detail: "2024-05 代扣个税未参保", Evidence: []risk.Evidence{
+		{Rule: "R07", Subject: firm, Detail: "2024-05 代扣 " + taxID + " 个人所得税但未为其参保", Evidence: []risk.Evidence{
 			{Table: "tax_withholding", Row: map[string]string{"uscc": firm, "id_number": taxID, "month": "2024-05"}},
 			{Table: "tax_withholding", Row: map[string]string{"uscc": firm, "id_number": taxID, "month": "2024-06"}}}},
 	}
@@ -80,8 +83,12 @@ func TestInvestigatorWorksAnAlertToItsCloseAndEveryStepIsAudited(t *testing.T) {
 		if rec.Code != 200 || !strings.Contains(rec.Body.String(), "R03") || strings.Contains(rec.Body.String(), deadID) {
 			t.Fatalf("list: %d (the ID number must be masked)\n%s", rec.Code, rec.Body)
 		}
-		if rec := inv.Do("GET", "/risk?rule=R07&lang=en", nil, false); !strings.Contains(rec.Body.String(), firm) {
-			t.Fatalf("filtered list:\n%s", rec.Body)
+		if rec := inv.Do("GET", "/risk?rule=R07&lang=en", nil, false); !strings.Contains(rec.Body.String(), firm) ||
+			strings.Contains(rec.Body.String(), taxID) || !strings.Contains(rec.Body.String(), "代扣 "+privacy.MaskID(taxID)+" 个人所得税") {
+			t.Fatalf("filtered list (the credit code whole, the ID number in the detail masked):\n%s", rec.Body)
+		}
+		if rec := inv.Do("GET", "/risk/alerts/"+itoa(func() int64 { id, _ := alertID(t, db, "R07"); return id }()), nil, false); !strings.Contains(rec.Body.String(), "id_number = "+taxID) {
+			t.Fatalf("the alert's own page keeps the evidence whole:\n%s", rec.Body)
 		}
 		id, v := alertID(t, db, "R03")
 		path := "/risk/alerts/" + itoa(id)
@@ -205,4 +212,38 @@ func TestExpansionListShowsR07EmployersAndExportsAnAuditedWorkbook(t *testing.T)
 	if !strings.Contains(after, `"rows":1`) {
 		t.Fatalf("export audit %q", after)
 	}
+}
+
+// TestOpenAlertsAnswerMasksNumbersAndTakesAReference checks the open-alert API as a list
+// answer (security.md): the person subject is masked and comes with its reference, the detail
+// has its ID numbers masked, the credit code stays whole, and the reference works as a key.
+func TestOpenAlertsAnswerMasksNumbersAndTakesAReference(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		seed(t, db)
+		h := webtest.New(t, db)
+		ref := h.S.PersonRef(deadID)
+		for _, key := range []string{deadID, ref} {
+			rec := h.As(auth.DeterminationOfficer).Do("GET", "/api/v1/risk/open-alerts?key="+firm+"&key="+url.QueryEscape(key), nil, false)
+			var got []OpenAlert
+			if err := json.Unmarshal(rec.Body.Bytes(), &got); rec.Code != 200 || err != nil || len(got) != 2 {
+				t.Fatalf("key %s: %d %v %s", key, rec.Code, err, rec.Body)
+			}
+			body := rec.Body.String()
+			if strings.Contains(body, deadID) || strings.Contains(body, taxID) || !strings.Contains(body, `"subject_ref":"`+ref+`"`) {
+				t.Errorf("key %s: a whole number or no reference: %s", key, body)
+			}
+			for _, a := range got {
+				switch a.Rule {
+				case "R03":
+					if a.Subject != privacy.MaskID(deadID) || a.SubjectRef != ref {
+						t.Errorf("R03: %+v", a)
+					}
+				case "R07":
+					if a.Subject != firm || a.SubjectRef != "" || !strings.Contains(a.Detail, privacy.MaskID(taxID)) {
+						t.Errorf("R07: %+v", a)
+					}
+				}
+			}
+		}
+	})
 }
