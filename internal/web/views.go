@@ -21,13 +21,18 @@ type viewWriter struct {
 }
 
 // viewRecord is the audit record of a view (Route.Views): the action is rt.Views, the entity
-// the part of it before the dot, the entity id the route's path values joined by "/".
+// the part of it before the dot, the entity id the route's path values joined by "/" (a
+// person's reference as the ID number it names).
 func (s *Server) viewRecord(r *http.Request, rt Route) audit.Record {
 	entity, _, _ := strings.Cut(rt.Views, ".")
 	var ids []string
 	for _, seg := range strings.Split(rt.Pattern, "/") {
 		if name, ok := strings.CutPrefix(seg, "{"); ok {
-			ids = append(ids, r.PathValue(strings.TrimSuffix(strings.TrimSuffix(name, "}"), "...")))
+			v := r.PathValue(strings.TrimSuffix(strings.TrimSuffix(name, "}"), "..."))
+			if id, ok := s.DB.PersonOf(v); ok { // a person's page: record the number, which auditors search by
+				v = id
+			}
+			ids = append(ids, v)
 		}
 	}
 	return audit.Record{Action: rt.Views, Entity: entity, EntityID: strings.Join(ids, "/")}.By(ActorOf(r))

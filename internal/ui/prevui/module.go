@@ -86,10 +86,10 @@ func install(s *web.Server) {
 		{Method: "GET", Pattern: "/health/employers/{uscc}", Perm: PermHealthRead, Handler: h.healthEmployer},
 		{Method: "POST", Pattern: "/health/employers/{uscc}/exams", Perm: PermHealthWrite, Handler: h.recordExam},
 		{Method: "POST", Pattern: "/health/suspects/{id}", Perm: PermHealthWrite, Handler: h.followUp},
-		{Method: "GET", Pattern: "/health/workers/{id}", Perm: PermHealthRead, Handler: h.worker},
+		{Method: "GET", Pattern: "/health/workers/{id}", Perm: PermHealthRead, Views: "health.view", Handler: h.worker},
 		{Method: "GET", Pattern: "/rehab", Perm: PermHealthRead, Handler: h.rehabList, Nav: "pv.nav.rehab"},
 		{Method: "POST", Pattern: "/rehab", Perm: PermHealthWrite, Handler: h.openRehab},
-		{Method: "GET", Pattern: "/rehab/{id}", Perm: PermHealthRead, Handler: h.rehabCase},
+		{Method: "GET", Pattern: "/rehab/{id}", Perm: PermHealthRead, Views: "rehab.view", Handler: h.rehabCase},
 		{Method: "POST", Pattern: "/rehab/{id}/step", Perm: PermHealthWrite, Handler: h.stepRehab},
 	} {
 		s.Handle(rt)
