@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"net/url"
 
 	"wiis/internal/auth"
 	"wiis/internal/payrollsvc"
@@ -42,22 +41,11 @@ func certPanel(ctx context.Context, q store.Querier, id string) (panels.Table, e
 	if channel != "" {
 		ch = []panels.Cell{{Text: "ce.channel." + channel, Key: true}}
 	}
-	row := []panels.Cell{{Text: "ce.status." + st.Status, Key: true, Href: "/cert/persons/" + personLink(q, id)}, {Text: st.Due}, {Text: st.GraceEnds},
+	row := []panels.Cell{{Text: "ce.status." + st.Status, Key: true, Href: "/cert/persons/" + id}, {Text: st.Due}, {Text: st.GraceEnds},
 		{Text: or(on, "—")}, ch[0], {Text: or(evidence, "—")}, {Text: susp, Key: true}}
 	t.Rows = append(t.Rows, row)
 	t.Note = "ce.panel.note"
 	return t, nil
-}
-
-// personLink is the path segment that names person id in a link: their reference when q can
-// make one (the database the person page loads its panels from), so the number stays out of
-// the page's links, the browser's history and the request log; the number otherwise, which
-// the person route takes too.
-func personLink(q store.Querier, id string) string {
-	if db, ok := q.(interface{ PersonRef(string) string }); ok {
-		return url.PathEscape(db.PersonRef(id))
-	}
-	return id
 }
 
 func or(s, alt string) string {
