@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"wiis/internal/audit"
+	"wiis/internal/privacy"
 )
 
 // viewWriter holds back a record page's answer until its view is in the audit log
@@ -22,7 +23,7 @@ type viewWriter struct {
 
 // viewRecord is the audit record of a view (Route.Views): the action is rt.Views, the entity
 // the part of it before the dot, the entity id the route's path values joined by "/" (a
-// person's reference as the ID number it names).
+// person's reference as the ID number it names, a typed number upper-cased).
 func (s *Server) viewRecord(r *http.Request, rt Route) audit.Record {
 	entity, _, _ := strings.Cut(rt.Views, ".")
 	var ids []string
@@ -31,6 +32,8 @@ func (s *Server) viewRecord(r *http.Request, rt Route) audit.Record {
 			v := r.PathValue(strings.TrimSuffix(strings.TrimSuffix(name, "}"), "..."))
 			if id, ok := s.DB.PersonOf(v); ok { // a person's page: record the number, which auditors search by
 				v = id
+			} else { // a typed number with a small x: as stored, so it is sealed and found
+				v = privacy.ReplaceIDs(v, func(id string) string { return id })
 			}
 			ids = append(ids, v)
 		}

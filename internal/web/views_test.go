@@ -5,6 +5,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"wiis/internal/apperr"
@@ -42,11 +43,26 @@ func TestRecordViewsAreAuditedBeforeTheAnswer(t *testing.T) {
 	if rec.Code != http.StatusOK || count() != 1 {
 		t.Fatalf("view: %d %q, %d records", rec.Code, rec.Body.String(), count())
 	}
+	// A person's reference, or a number typed with a small x, is recorded as the number.
+	const id = "11010519491231002X"
+	for _, v := range []string{s.PersonRef(id), "11010519491231002x"} {
+		rec = httptest.NewRecorder()
+		s.ServeHTTP(rec, httptest.NewRequest("GET", "/test/cases/"+v+"/documents/decision", nil))
+		var got string
+		if err := db.QueryRow(context.Background(), `SELECT entity_id FROM audit_log WHERE action = 'case.view' ORDER BY seq DESC LIMIT 1`).Scan(&got); err != nil || got != id+"/decision" {
+			t.Errorf("view of %s recorded as %q (%v), want %s/decision", v, got, err, id)
+		}
+		var stored string // as written: the number sealed
+		db.QueryRow(store.Raw(context.Background()), `SELECT entity_id FROM audit_log WHERE action = 'case.view' ORDER BY seq DESC LIMIT 1`).Scan(&stored)
+		if strings.Contains(strings.ToUpper(stored), "11010519491231002") {
+			t.Errorf("view of %s stored in clear: %q", v, stored)
+		}
+	}
 	rec = httptest.NewRecorder()
 	s.ServeHTTP(rec, httptest.NewRequest("GET", "/test/cases/404/documents/decision", nil))
 	var all int
 	db.QueryRow(context.Background(), `SELECT COUNT(*) FROM audit_log WHERE action = 'case.view'`).Scan(&all)
-	if rec.Code != http.StatusNotFound || all != 1 {
-		t.Errorf("a 404 answer: %d, %d view records in all, want 1", rec.Code, all)
+	if rec.Code != http.StatusNotFound || all != 3 {
+		t.Errorf("a 404 answer: %d, %d view records in all, want 3", rec.Code, all)
 	}
 }
