@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -139,7 +140,7 @@ func listsMaskIDNumbers(t *testing.T, h *webtest.Harness, callers map[auth.Role]
 		t.Fatal(err)
 	}
 	first := string([]rune(name)[:1])
-	walked := 0
+	walked, masked := 0, 0
 	for _, rt := range h.S.Routes() {
 		pattern := strings.ReplaceAll(rt.Pattern, "{$}", "")
 		if rt.Method != http.MethodGet || strings.HasPrefix(pattern, "/static/") {
@@ -178,13 +179,18 @@ func listsMaskIDNumbers(t *testing.T, h *webtest.Harness, callers map[auth.Role]
 				if found := wholeIDs(rec.Body.String()); len(found) > 0 {
 					t.Errorf("GET %s as %s: %d whole ID numbers, e.g. …%s…", p, role, len(found), found[0])
 				}
+				if maskedID.MatchString(rec.Body.String()) {
+					masked++
+				}
 			}
 		}
 	}
-	if walked < 100 {
-		t.Fatalf("only %d route and role calls walked", walked)
+	// The walk must see persons, masked, or it proves nothing (a list that failed or came back
+	// empty holds no number either).
+	if walked < 100 || masked < 20 {
+		t.Fatalf("only %d route and role calls walked, %d of them listing a masked person", walked, masked)
 	}
-	t.Logf("%d route and role calls hold no whole ID number", walked)
+	t.Logf("%d route and role calls hold no whole ID number; %d of them list persons masked", walked, masked)
 }
 
 // demoCallers signs in, for each role, the demo's user of that role (so the employer and the
@@ -202,6 +208,9 @@ func demoCallers(t *testing.T, h *webtest.Harness) map[auth.Role]*webtest.Client
 	}
 	return out
 }
+
+// maskedID is an ID number as lists show it (privacy.MaskID).
+var maskedID = regexp.MustCompile(`[1-9][0-9]{3}\*{10}[0-9]{3}[0-9X]`)
 
 // wholeIDs returns each whole ID number in body with a little of its context.
 func wholeIDs(body string) []string {
