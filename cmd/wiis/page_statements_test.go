@@ -18,6 +18,12 @@ import (
 // The person views count the audit record's writing as their own; under load, views arriving
 // together share it (audit.Group). On PostgreSQL it is one statement once the node knows the
 // chain's tail; on SQLite a transaction of four (BEGIN, the tail, the INSERT, COMMIT).
+//
+// The person is the same on every run (webload picks persons in the order of their clear
+// numbers; until session 7 it took the sealed order, which changes with the data key, so the
+// person, and the count, changed from run to run). It is a payroll beneficiary: the counter
+// page's certification panel reads the person's region, position and last certification,
+// two statements more than for a person without an entitlement.
 var statementBudget = map[store.Engine]map[string]int64{
 	store.Postgres: {
 		"/":                         1, // the session and its user; the region's name is kept
@@ -26,7 +32,7 @@ var statementBudget = map[store.Engine]map[string]int64{
 		"/api/v1/search?q={q}":      4,
 		"/counter?q={q}":            6,
 		"/api/v1/persons/{person}":  8,
-		"/counter/persons/{person}": 10,
+		"/counter/persons/{person}": 12,
 	},
 	store.SQLite: {
 		"/":                         1,
@@ -35,7 +41,7 @@ var statementBudget = map[store.Engine]map[string]int64{
 		"/api/v1/search?q={q}":      4,
 		"/counter?q={q}":            6,
 		"/api/v1/persons/{person}":  11,
-		"/counter/persons/{person}": 13,
+		"/counter/persons/{person}": 15,
 	},
 }
 
