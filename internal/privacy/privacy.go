@@ -134,10 +134,12 @@ func ReplaceIDs(s string, f func(id string) string) string {
 	return b.String()
 }
 
-// idAtFolded is idcode.IDAt that also takes a small x as the check character.
+// idAtFolded is idcode.IDAt that also takes a small x as the check character. It checks a
+// copy of the number and the character either side, not of the whole text.
 func idAtFolded(s string, i int) bool {
 	if s[i+17] == 'x' {
-		return idcode.IDAt(s[:i+17]+"X"+s[i+18:], i)
+		from, to := max(0, i-1), min(len(s), i+19)
+		return idcode.IDAt(s[from:i+17]+"X"+s[i+18:to], i-from)
 	}
 	return idcode.IDAt(s, i)
 }

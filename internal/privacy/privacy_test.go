@@ -74,10 +74,13 @@ func TestMaskTextMasksEveryIDNumberAndLeavesOtherDigits(t *testing.T) {
 		"":                                    "",
 		"/counter/persons/11010519491231002X": "/counter/persons/1101**********002X",
 		"代扣 341502198001011234 个税；又 11010519491231002X": "代扣 3415**********1234 个税；又 1101**********002X",
-		"341502198001011235":      "341502198001011235",  // wrong check digit: not an ID number
-		"9134150230000680X0":      "9134150230000680X0",  // a credit code
-		"A11010519491231002X":     "A11010519491231002X", // part of a longer code
-		"12345678901234567890123": "12345678901234567890123",
+		"/persons/11010519491231002x":                   "/persons/1101**********002X", // a small x, as people type it
+		"A11010519491231002x":                           "A11010519491231002x",         // part of a longer code
+		"11010519491231002xA":                           "11010519491231002xA",
+		"341502198001011235":                            "341502198001011235",  // wrong check digit: not an ID number
+		"9134150230000680X0":                            "9134150230000680X0",  // a credit code
+		"A11010519491231002X":                           "A11010519491231002X", // part of a longer code
+		"12345678901234567890123":                       "12345678901234567890123",
 	} {
 		if got := privacy.MaskText(in); got != want {
 			t.Errorf("MaskText(%q) = %q, want %q", in, got, want)

@@ -12,8 +12,12 @@ import (
 // the number stays out of pages, browser history and logs; an API client that already has
 // the number (a worker's own, an employer's declared worker) may still send it, and the
 // request log masks it.
-func (s *Server) PersonParam(r *http.Request, name string) string {
-	v := r.PathValue(name)
+func (s *Server) PersonParam(r *http.Request, name string) string { return s.Person(r.PathValue(name)) }
+
+// Person returns the ID number a value names: a person's reference opened, else the value
+// upper-cased as a typed number (a form field or query value naming a person, as well as a
+// path value).
+func (s *Server) Person(v string) string {
 	if id, ok := s.DB.PersonOf(v); ok {
 		return id
 	}

@@ -65,11 +65,7 @@ func (h *handlers) startItem(r *http.Request) (counter.Item, string, string, err
 	if !it.Active || !mayHandle(web.CurrentUser(r), it) {
 		return it, "", "", apperr.Forbiddenf("cu.counter.item_not_yours")
 	}
-	subject := strings.TrimSpace(r.FormValue("subject"))
-	if id, ok := h.s.DB.PersonOf(subject); ok { // the person page's links carry the reference
-		subject = id
-	}
-	subject = strings.ToUpper(subject)
+	subject := h.s.Person(strings.TrimSpace(r.FormValue("subject"))) // the person page's links carry the reference
 	if it.Code == itemRegister {
 		return it, "", "", nil
 	}
